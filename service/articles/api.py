@@ -1,0 +1,169 @@
+"""HTTP routes for articles: submit one or many, list, read."""
+
+from __future__ import annotations
+
+import zlib
+from datetime import date
+from typing import Annotated, Literal
+
+from litestar import Controller, Response, get, post
+from litestar.openapi import ResponseSpec
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+
+from service import pagination
+from service.articles import queries, urls
+from service.articles.schemas import (
+    Article,
+    ArticleCreate,
+    ArticleDetail,
+    ArticleError,
+    ArticlePage,
+    BatchCreate,
+    BatchItem,
+    BatchResult,
+)
+from service.claims import queries as claims
+from service.errors import FieldError, ProblemError, not_found, problem_responses
+from service.http import Conn, Cursor, Limit
+
+
+def _invalid_url(exc: urls.InvalidURL, field: str = "url") -> ProblemError:
+    return ProblemError(
+        422,
+        "invalid_url",
+        str(exc),
+        errors=[FieldError(field=field, source="body", message=str(exc))],
+    )
+
+
+async def _submit(
+    conn: Conn, *, url: str, html: str | None, published: date | None
+) -> tuple[Article, bool]:
+    """The article for `url`, and whether this call created it."""
+    key = urls.normalise(url)
+    raw = zlib.compress(html.encode("utf-8"), 6) if html is not None else None
+    created = await queries.insert(
+        conn, url=urls.check(url), url_key=key, raw_html=raw, published_hint=published
+    )
+    if created is not None:
+        return created, True
+    existing = await queries.get_by_key(conn, key)
+    assert existing is not None  # a conflicting row was there a moment ago; rows are not deleted
+    return existing, False
+
+
+class ArticleController(Controller):
+    path = "/v1/articles"
+    tags = ["articles"]
+
+    @post(
+        "/",
+        status_code=202,
+        summary="Submit an article",
+        description=(
+            "Queue an article by URL, or send the page's HTML to skip the fetch. "
+            "The same URL (after normalising case, default port, trailing slash, fragment and "
+            "tracking parameters) returns the existing article with 200 instead of a new one."
+        ),
+        responses={
+            200: ResponseSpec(Article, description="The URL was known: the existing article."),
+            **problem_responses(400, 422, 503),
+        },
+    )
+    async def create(self, data: JSONBody[ArticleCreate], conn: Conn) -> Response[Article]:
+        if data.html is not None and not data.html.strip():
+            raise ProblemError(
+                422,
+                "invalid_html",
+                "html is empty; leave it out to have the page fetched",
+                errors=[FieldError(field="html", source="body", message="empty")],
+            )
+        try:
+            article, created = await _submit(
+                conn, url=data.url, html=data.html, published=data.published
+            )
+        except urls.InvalidURL as exc:
+            raise _invalid_url(exc) from exc
+        return Response(
+            article,
+            status_code=202 if created else 200,
+            headers={"Location": f"/v1/articles/{article.id}"},
+        )
+
+    @post(
+        "/batch",
+        status_code=200,
+        summary="Submit up to 1,000 URLs",
+        description="One entry per URL, in order: created, existing, or rejected with the reason.",
+        responses=problem_responses(400, 503),
+    )
+    async def batch(self, data: JSONBody[BatchCreate], conn: Conn) -> BatchResult:
+        items: list[BatchItem] = []
+        counts: dict[Literal["created", "existing", "rejected"], int] = {
+            "created": 0, "existing": 0, "rejected": 0,
+        }  # fmt: skip
+        for url in data.urls:
+            try:
+                article, created = await _submit(conn, url=url, html=None, published=None)
+            except urls.InvalidURL as exc:
+                items.append(
+                    BatchItem(
+                        url=url, result="rejected", error=ArticleError("invalid_url", str(exc))
+                    )
+                )
+                counts["rejected"] += 1
+                continue
+            result: Literal["created", "existing"] = "created" if created else "existing"
+            items.append(BatchItem(url=url, result=result, article=article))
+            counts[result] += 1
+        return BatchResult(items=items, **counts)
+
+    @get(
+        "/",
+        summary="List articles",
+        description="Newest first; filters combine with AND.",
+        responses=problem_responses(400, 503),
+    )
+    async def list_articles(
+        self,
+        conn: Conn,
+        status: FromQuery[Literal["queued", "fetching", "parsed", "failed"] | None] = None,
+        company: Annotated[str | None, QueryParameter(description="Company slug.")] = None,
+        published_from: FromQuery[date | None] = None,
+        published_to: FromQuery[date | None] = None,
+        q: Annotated[
+            str | None,
+            QueryParameter(description="Full-text search over title and body.", max_length=500),
+        ] = None,
+        limit: Limit = pagination.DEFAULT_LIMIT,
+        cursor: Cursor = None,
+    ) -> ArticlePage:
+        rows = await queries.list_page(
+            conn,
+            status=status,
+            company=company,
+            published_from=published_from,
+            published_to=published_to,
+            q=q or None,
+            before_id=pagination.decode_int(cursor, "articles"),
+            limit=limit + 1,
+        )
+        items, next_cursor = pagination.page(rows, limit=limit, kind="articles", key=lambda a: a.id)
+        return ArticlePage(items=items, next_cursor=next_cursor)
+
+    @get(
+        "/{article_id:int}",
+        summary="Read an article",
+        description="With its body text and its claims.",
+        responses=problem_responses(400, 404, 503),
+    )
+    async def detail(self, article_id: FromPath[int], conn: Conn) -> ArticleDetail:
+        found = await queries.get_with_text(conn, article_id)
+        if found is None:
+            raise not_found(f"article {article_id}")
+        article, text = found
+        return ArticleDetail(
+            **{f: getattr(article, f) for f in article.__struct_fields__},
+            text=text,
+            claims=await claims.for_article(conn, article_id),
+        )

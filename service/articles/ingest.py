@@ -1,0 +1,200 @@
+"""One article through the pipeline: fetch, analyse (in the process pool), store."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import re
+import uuid
+import zlib
+from concurrent.futures import Executor
+from datetime import date
+from html import unescape
+from urllib.parse import urljoin
+
+import asyncpg
+import httpx
+import msgspec
+
+from service import log
+from service.articles import fetch as fetching
+from service.articles import queries as articles
+from service.articles import urls
+from service.articles.parse import Parsed, parse
+from service.claims import queries as claims
+from service.claims.extract import VERSION, Extracted, extract
+from service.companies import queries as companies
+from service.config import Settings
+
+logger = log.get(__name__)
+
+
+class Analysis(msgspec.Struct, frozen=True, kw_only=True):
+    parsed: Parsed
+    published: date | None
+    claims: list[Extracted]
+    body_hash: str | None
+    canonical_url: str | None
+    extractor_version: str
+
+
+_CANONICAL = re.compile(
+    r"""<link\b(?=[^>]*\brel\s*=\s*["']?canonical\b)[^>]*\bhref\s*=\s*["']([^"'>\s]+)""", re.I
+)
+
+
+def canonical_url(html: str, page_url: str) -> str | None:
+    match = _CANONICAL.search(html[:200_000])
+    if not match:
+        return None
+    try:
+        return urls.normalise(urljoin(page_url, unescape(match.group(1))))
+    except urls.InvalidURL:
+        return None
+
+
+def body_hash(text: str) -> str | None:
+    """Equal for bodies that differ only in white space and case: a syndicated copy."""
+    folded = " ".join(text.split()).casefold()
+    return hashlib.sha256(folded.encode()).hexdigest() if folded else None
+
+
+def analyse(
+    compressed: bytes, *, encoding: str | None, url: str, published_hint: date | None
+) -> Analysis:
+    """The CPU-bound part, pure: page bytes in, text and claims out. Runs in the process pool."""
+    html = fetching.decode(zlib.decompress(compressed), encoding)
+    parsed = parse(html, url=url)
+    published = published_hint or parsed.published
+    found = (
+        extract(parsed.text, published=published, language=parsed.language) if parsed.text else []
+    )
+    return Analysis(
+        parsed=parsed,
+        published=published,
+        claims=found,
+        body_hash=body_hash(parsed.text),
+        canonical_url=canonical_url(html, url) or urls.normalise(url),
+        extractor_version=VERSION,
+    )
+
+
+STORE_ARTICLE = """
+UPDATE article SET status = 'parsed', error_code = NULL, error_message = NULL,
+       title = $3, authors = $4, published = $5, language = $6, body = $7, body_hash = $8,
+       canonical_url = $9, duplicate_of = $10, claim_count = $11, extractor_version = $12,
+       parsed_at = now(), updated_at = now(), lease_token = NULL, lease_expires_at = NULL
+WHERE id = $1 AND lease_token = $2
+"""
+
+FIND_ORIGINAL = """
+SELECT id FROM article
+WHERE id <> $1 AND status = 'parsed' AND duplicate_of IS NULL
+  AND (body_hash = $2 OR canonical_url = $3)
+ORDER BY id LIMIT 1
+"""
+
+
+async def store(
+    conn: asyncpg.Connection, *, article_id: int, lease: uuid.UUID, result: Analysis
+) -> bool:
+    """Write the analysis and the claims in one transaction; False if the lease was lost."""
+    async with conn.transaction():
+        # Two copies of one story stored at once must not both become the original.
+        for key in sorted(k for k in (result.body_hash, result.canonical_url) if k):
+            await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", key)
+        original = await conn.fetchval(
+            FIND_ORIGINAL, article_id, result.body_hash, result.canonical_url
+        )
+        p = result.parsed
+        status = await conn.execute(
+            STORE_ARTICLE,
+            article_id, lease, p.title, p.authors, result.published, p.language, p.text,
+            result.body_hash, result.canonical_url, original, len(result.claims),
+            result.extractor_version,
+        )  # fmt: skip
+        if not status.endswith(" 1"):
+            return False
+        ids = await companies.ids_for_claims(conn, result.claims)
+        await claims.replace_for_article(
+            conn,
+            article_id=article_id,
+            claims=result.claims,
+            company_ids=ids,
+            extractor_version=result.extractor_version,
+        )
+    return True
+
+
+async def process(
+    *,
+    pool: asyncpg.Pool,
+    client: httpx.AsyncClient,
+    executor: Executor,
+    settings: Settings,
+    article_id: int,
+    lease: uuid.UUID,
+) -> str:
+    """Take one claimed article to `parsed` or `failed`; returns the final status."""
+    async with pool.acquire() as conn:
+        row = await conn.fetchrow(
+            "SELECT url, raw_html, raw_encoding, published_hint FROM article WHERE id = $1",
+            article_id,
+        )
+    if row is None:
+        return "gone"
+    raw, encoding = row["raw_html"], row["raw_encoding"]
+    if raw is None:
+        try:
+            page = await fetching.fetch(
+                client,
+                row["url"],
+                allow=settings.fetch_allow_networks,
+                max_bytes=settings.fetch_max_bytes,
+                deadline=settings.fetch_timeout,
+            )
+        except fetching.FetchError as exc:
+            logger.info("fetch failed", code=exc.code, reason=exc.message)
+            async with pool.acquire() as conn:
+                await _fail(
+                    conn, article_id=article_id, lease=lease, code=exc.code, message=exc.message
+                )
+            return "failed"
+        raw, encoding = zlib.compress(page.content, 6), page.encoding
+        async with pool.acquire() as conn:
+            await articles.set_fetched(
+                conn, article_id=article_id, lease=lease, raw=raw, encoding=encoding
+            )
+    loop = asyncio.get_running_loop()
+    try:
+        result = await loop.run_in_executor(
+            executor,
+            _analyse_call,
+            raw, encoding, row["url"], row["published_hint"],
+        )  # fmt: skip
+    except Exception as exc:  # a page that breaks the parser must not stop the worker
+        logger.exception("analysis failed")
+        async with pool.acquire() as conn:
+            await _fail(
+                conn, article_id=article_id, lease=lease, code="parse_error", message=str(exc)
+            )
+        return "failed"
+    async with pool.acquire() as conn:
+        stored = await store(conn, article_id=article_id, lease=lease, result=result)
+    if not stored:
+        logger.warning("lease lost before store")
+        return "lost"
+    logger.info("article parsed", claims=len(result.claims))
+    return "parsed"
+
+
+def _analyse_call(
+    raw: bytes, encoding: str | None, url: str, published_hint: date | None
+) -> Analysis:
+    return analyse(raw, encoding=encoding, url=url, published_hint=published_hint)
+
+
+async def _fail(
+    conn: asyncpg.Connection, *, article_id: int, lease: uuid.UUID, code: str, message: str
+) -> None:
+    await articles.set_failed(conn, article_id=article_id, lease=lease, code=code, message=message)

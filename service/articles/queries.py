@@ -1,0 +1,129 @@
+"""Article rows: submission, reads, and the result of processing."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+import asyncpg
+import msgspec
+
+from service.articles.schemas import Article
+
+ARTICLE_COLUMNS = """
+a.id, a.url, a.canonical_url, a.status,
+CASE WHEN a.error_code IS NULL THEN NULL
+     ELSE json_build_object('code', a.error_code, 'message', a.error_message) END AS error,
+a.title, a.authors, a.published, a.language, a.claim_count, a.created_at, a.fetched_at
+"""
+
+# Inserting a queued row and waking the workers happen in one statement's transaction.
+INSERT_ARTICLE = f"""
+WITH inserted AS (
+    INSERT INTO article AS a (url, url_key, source, raw_html, raw_encoding, published_hint)
+    VALUES ($1, $2, $3, $4, $5, $6)
+    ON CONFLICT (url_key) DO NOTHING
+    RETURNING {ARTICLE_COLUMNS}
+), woken AS (
+    SELECT pg_notify('outlay_article', id::text) FROM inserted
+)
+SELECT inserted.*, (SELECT count(*) FROM woken) AS woken FROM inserted
+"""
+
+
+def to_article(row: asyncpg.Record) -> Article:
+    return msgspec.convert(dict(row), Article)
+
+
+async def insert(
+    conn: asyncpg.Connection,
+    *,
+    url: str,
+    url_key: str,
+    raw_html: bytes | None,
+    published_hint: date | None,
+) -> Article | None:
+    """The new article, or None when one with the same normalised URL exists."""
+    row = await conn.fetchrow(
+        INSERT_ARTICLE,
+        url, url_key, "submitted" if raw_html is not None else "fetch",
+        raw_html, "utf-8" if raw_html is not None else None, published_hint,
+    )  # fmt: skip
+    return to_article(row) if row else None
+
+
+async def get_by_key(conn: asyncpg.Connection, url_key: str) -> Article | None:
+    row = await conn.fetchrow(
+        f"SELECT {ARTICLE_COLUMNS} FROM article a WHERE a.url_key = $1", url_key
+    )
+    return to_article(row) if row else None
+
+
+async def get_with_text(
+    conn: asyncpg.Connection, article_id: int
+) -> tuple[Article, str | None] | None:
+    row = await conn.fetchrow(
+        f"SELECT {ARTICLE_COLUMNS}, a.body FROM article a WHERE a.id = $1", article_id
+    )
+    return (to_article(row), row["body"]) if row else None
+
+
+async def list_page(
+    conn: asyncpg.Connection,
+    *,
+    status: str | None,
+    company: str | None,
+    published_from: date | None,
+    published_to: date | None,
+    q: str | None,
+    before_id: int | None,
+    limit: int,
+) -> list[Article]:
+    """Newest first (by id), so a cursor is the last id seen."""
+    rows = await conn.fetch(
+        f"""
+        SELECT {ARTICLE_COLUMNS} FROM article a
+        WHERE ($1::text IS NULL OR a.status = $1)
+          AND ($2::text IS NULL OR EXISTS (
+                SELECT 1 FROM claim c JOIN company co ON co.id = c.company_id
+                WHERE c.article_id = a.id AND co.slug = $2))
+          AND ($3::date IS NULL OR a.published >= $3)
+          AND ($4::date IS NULL OR a.published <= $4)
+          AND ($5::text IS NULL OR a.search @@ websearch_to_tsquery('english', $5))
+          AND ($6::bigint IS NULL OR a.id < $6)
+        ORDER BY a.id DESC
+        LIMIT $7
+        """,
+        status, company, published_from, published_to, q, before_id, limit,
+    )  # fmt: skip
+    return [to_article(r) for r in rows]
+
+
+async def raw_html(conn: asyncpg.Connection, article_id: int) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        "SELECT url, source, raw_html, raw_encoding, published_hint FROM article WHERE id = $1",
+        article_id,
+    )
+
+
+async def set_fetched(
+    conn: asyncpg.Connection, *, article_id: int, lease: uuid.UUID, raw: bytes, encoding: str | None
+) -> bool:
+    status = await conn.execute(
+        """UPDATE article SET raw_html = $3, raw_encoding = $4, fetched_at = now(), updated_at = now()
+           WHERE id = $1 AND lease_token = $2""",
+        article_id, lease, raw, encoding,
+    )  # fmt: skip
+    return status.endswith(" 1")
+
+
+async def set_failed(
+    conn: asyncpg.Connection, *, article_id: int, lease: uuid.UUID, code: str, message: str
+) -> bool:
+    status = await conn.execute(
+        """UPDATE article SET status = 'failed', error_code = $3, error_message = $4,
+                  lease_token = NULL, lease_expires_at = NULL, updated_at = now()
+           WHERE id = $1 AND lease_token = $2""",
+        article_id, lease, code, message[:1000],
+    )  # fmt: skip
+    return status.endswith(" 1")

@@ -1,0 +1,74 @@
+"""Claim storage and reads."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import asyncpg
+import msgspec
+
+from service.claims.extract import Extracted
+from service.claims.schemas import Claim
+
+# The one shape every claim read returns; callers add WHERE/ORDER/LIMIT.
+SELECT_CLAIM = """
+SELECT c.id, c.article_id,
+       CASE WHEN co.id IS NULL THEN NULL
+            ELSE json_build_object('slug', co.slug, 'name', co.name) END AS company,
+       c.group_name AS "group", c.amount_low, c.amount_high, c.currency, c.year, c.fiscal,
+       c.period, c.quarter, c.category, c.status,
+       json_build_object('text', c.evidence_text, 'start', c.evidence_start, 'end', c.evidence_end)
+           AS evidence,
+       c.confidence, c.extractor_version
+FROM claim c
+LEFT JOIN company co ON co.id = c.company_id
+"""
+
+INSERT_CLAIMS = """
+INSERT INTO claim (article_id, company_id, group_name, amount_low, amount_high, currency, year,
+                   fiscal, period, quarter, category, status, evidence_text, evidence_start,
+                   evidence_end, confidence, extractor_version)
+SELECT $1, u.company_id, u.group_name, u.amount_low, u.amount_high, u.currency, u.year, u.fiscal,
+       u.period, u.quarter, u.category, u.status, u.evidence_text, u.evidence_start,
+       u.evidence_end, u.confidence, $2
+FROM unnest($3::bigint[], $4::text[], $5::bigint[], $6::bigint[], $7::text[], $8::int[],
+            $9::bool[], $10::text[], $11::smallint[], $12::text[], $13::text[], $14::text[],
+            $15::int[], $16::int[], $17::real[])
+     AS u(company_id, group_name, amount_low, amount_high, currency, year, fiscal, period,
+          quarter, category, status, evidence_text, evidence_start, evidence_end, confidence)
+"""
+
+
+def to_claims(rows: Sequence[asyncpg.Record]) -> list[Claim]:
+    return msgspec.convert([dict(r) for r in rows], list[Claim])
+
+
+async def replace_for_article(
+    conn: asyncpg.Connection,
+    *,
+    article_id: int,
+    claims: Sequence[Extracted],
+    company_ids: dict[str, int],
+    extractor_version: str,
+) -> None:
+    """Swap an article's claims for a new set; the caller holds the transaction."""
+    await conn.execute("DELETE FROM claim WHERE article_id = $1", article_id)
+    if not claims:
+        return
+    columns: list[list[Any]] = [[] for _ in range(15)]
+    for c in claims:
+        key = c.company_slug or c.company
+        row = (
+            company_ids.get(key) if key else None, c.group, c.amount_low, c.amount_high,
+            c.currency, c.year, c.fiscal, c.period, c.quarter, c.category, c.status,
+            c.evidence, c.start, c.end, c.confidence,
+        )  # fmt: skip
+        for column, value in zip(columns, row, strict=True):
+            column.append(value)
+    await conn.execute(INSERT_CLAIMS, article_id, extractor_version, *columns)
+
+
+async def for_article(conn: asyncpg.Connection, article_id: int) -> list[Claim]:
+    rows = await conn.fetch(SELECT_CLAIM + " WHERE c.article_id = $1 ORDER BY c.id", article_id)
+    return to_claims(rows)

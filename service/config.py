@@ -1,0 +1,82 @@
+"""Settings: read from the environment once, at the edge, and passed in from there."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from collections.abc import Mapping
+
+import msgspec
+
+
+class ConfigError(ValueError):
+    """A setting has a value the service cannot run with."""
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    database_url: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+    # Networks that fetches may reach although they are private or local: empty means none.
+    fetch_allow: tuple[str, ...] = ()
+    fetch_timeout: float = 20.0
+    fetch_connect_timeout: float = 5.0
+    fetch_max_bytes: int = 5_000_000
+    user_agent: str = "Outlay/0.1 (+https://github.com/outlay/outlay)"
+    # Jobs one worker runs at once; the CPU part goes to a pool of `parse_processes`.
+    worker_concurrency: int = 4
+    parse_processes: int = 0  # 0: one per core
+    poll_interval: float = 2.0
+    lease_seconds: float = 120.0
+    run_worker: bool = True
+    data_dir: str = ".data"
+    log_format: str = "auto"  # auto | json | console
+    log_level: str = "info"
+    db_pool_min: int = 1
+    db_pool_max: int = 10
+
+    @property
+    def fetch_allow_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        return tuple(ipaddress.ip_network(n, strict=False) for n in self.fetch_allow)
+
+
+def _flag(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise ConfigError(f"not a boolean: {value!r}")
+
+
+def from_env(env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+    """Build settings from `OUTLAY_*` variables (and `DATABASE_URL`); overrides win."""
+    env = os.environ if env is None else env
+    raw: dict[str, object] = {}
+    if env.get("DATABASE_URL"):
+        raw["database_url"] = env["DATABASE_URL"]
+    fields = {f.name: f for f in msgspec.structs.fields(Settings)}
+    for name, field in fields.items():
+        value = env.get(f"OUTLAY_{name.upper()}")
+        if value is None or name == "database_url":
+            continue
+        try:
+            if name == "fetch_allow":
+                raw[name] = tuple(part.strip() for part in value.split(",") if part.strip())
+            elif field.type is bool:
+                raw[name] = _flag(value)
+            elif field.type is int:
+                raw[name] = int(value)
+            elif field.type is float:
+                raw[name] = float(value)
+            else:
+                raw[name] = value
+        except ValueError as exc:
+            raise ConfigError(f"OUTLAY_{name.upper()}: {exc}") from exc
+    raw.update(overrides)
+    settings = msgspec.convert(raw, Settings)
+    try:
+        settings.fetch_allow_networks  # noqa: B018 - validates the networks once, at start
+    except ValueError as exc:
+        raise ConfigError(f"OUTLAY_FETCH_ALLOW: {exc}") from exc
+    return settings

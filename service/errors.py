@@ -1,0 +1,182 @@
+"""Every error a client sees is an RFC 9457 problem document (application/problem+json)."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+import msgspec
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, NotFoundException, ValidationException
+from litestar.openapi import ResponseSpec
+
+from service import log
+
+logger = log.get(__name__)
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+
+class FieldError(msgspec.Struct, frozen=True):
+    field: str | None
+    source: str | None
+    message: str
+
+
+class Problem(msgspec.Struct, frozen=True, omit_defaults=True):
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+    instance: str | None = None
+    request_id: str | None = None
+    errors: list[FieldError] | None = None
+
+
+class ProblemError(Exception):
+    """Raised by handlers for a precise client error with its own code."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        detail: str,
+        *,
+        errors: list[FieldError] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.code = code
+        self.detail = detail
+        self.errors = errors
+        self.headers = headers or {}
+
+
+def not_found(what: str) -> ProblemError:
+    return ProblemError(404, "not_found", f"{what} does not exist")
+
+
+def bad_param(name: str, message: str) -> ProblemError:
+    return ProblemError(
+        400,
+        "invalid_parameter",
+        f"the parameter {name!r} is not valid: {message}",
+        errors=[FieldError(field=name, source="query", message=message)],
+    )
+
+
+def _request_id(request: Request[Any, Any, Any]) -> str | None:
+    value = request.scope.get("state", {}).get("request_id")
+    return value if isinstance(value, str) else None
+
+
+def problem_response(
+    request: Request[Any, Any, Any],
+    *,
+    status: int,
+    code: str,
+    detail: str,
+    errors: list[FieldError] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response[Problem]:
+    body = Problem(
+        type=f"/problems/{code.replace('_', '-')}",
+        title=HTTPStatus(status).phrase,
+        status=status,
+        detail=detail,
+        code=code,
+        instance=request.url.path,
+        request_id=_request_id(request),
+        errors=errors,
+    )
+    return Response(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+def _validation_errors(exc: ValidationException) -> list[FieldError]:
+    found: list[FieldError] = []
+    if isinstance(exc.extra, list):
+        for item in exc.extra:
+            if isinstance(item, dict):
+                found.append(
+                    FieldError(
+                        field=item.get("key"),
+                        source=item.get("source"),
+                        message=str(item.get("message")),
+                    )
+                )
+    return found
+
+
+def handle_problem(request: Request[Any, Any, Any], exc: ProblemError) -> Response[Problem]:
+    return problem_response(
+        request,
+        status=exc.status,
+        code=exc.code,
+        detail=exc.detail,
+        errors=exc.errors,
+        headers=exc.headers,
+    )
+
+
+def handle_http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Problem]:
+    if isinstance(exc, ValidationException):
+        errors = _validation_errors(exc)
+        detail = "; ".join(
+            f"{e.field}: {e.message}" if e.field else e.message for e in errors
+        ) or str(exc.detail)
+        return problem_response(
+            request, status=400, code="validation_error", detail=detail, errors=errors
+        )
+    if isinstance(exc, NotFoundException):
+        return problem_response(request, status=404, code="not_found", detail="no such resource")
+    status = exc.status_code
+    if status >= 500:
+        logger.error("server error", error=str(exc.detail))
+        return problem_response(
+            request, status=status, code="server_error", detail="the server failed"
+        )
+    code = HTTPStatus(status).phrase.lower().replace(" ", "_").replace("-", "_")
+    return problem_response(
+        request, status=status, code=code, detail=str(exc.detail), headers=exc.headers
+    )
+
+
+def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Problem]:
+    # One line with the request id; the client gets no traceback and no SQL.
+    logger.exception("unhandled error", path=request.url.path)
+    return problem_response(
+        request,
+        status=500,
+        code="server_error",
+        detail="the server failed; the request id identifies it",
+    )
+
+
+exception_handlers: dict[type[Exception] | int, Any] = {
+    ProblemError: handle_problem,
+    HTTPException: handle_http,
+    Exception: handle_unexpected,
+}
+
+
+_DESCRIPTIONS = {
+    400: "The request is malformed: a parameter or field is missing, unknown or out of range.",
+    404: "No such resource.",
+    422: "The request is well-formed but a value cannot be used (e.g. not an http(s) URL).",
+    503: "The database is not reachable; retry shortly.",
+}
+
+
+def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
+    """OpenAPI descriptions of the problem documents an operation may answer with."""
+    return {
+        status: ResponseSpec(
+            data_container=Problem,
+            description=_DESCRIPTIONS.get(status, HTTPStatus(status).phrase),
+            media_type=PROBLEM_MEDIA_TYPE,
+            generate_examples=False,
+        )
+        for status in statuses
+    }

@@ -1,0 +1,124 @@
+"""Shared test fixtures: a real PostgreSQL database per run, the app, and a local web server.
+
+The database is TEST_DATABASE_URL when set, else the local server on 127.0.0.1:5432 when it
+answers, else an embedded PostgreSQL; each run creates its own database and drops it at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import pytest
+from litestar.testing import AsyncTestClient
+
+from service import config
+from service.app import create_app
+from tests.support import Site
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def shared_dir() -> Path:
+    """The shared data folder (OUTLAY_SHARED, default ../shared beside the checkout)."""
+    path = Path(os.environ.get("OUTLAY_SHARED", ROOT.parent / "shared")).resolve()
+    if not (path / "CLAIMS.md").is_file():
+        pytest.fail(f"shared data not found at {path}: set OUTLAY_SHARED to the shared/ folder")
+    return path
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    return shared_dir()
+
+
+def _answers(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def _server_url() -> str:
+    if os.environ.get("TEST_DATABASE_URL"):
+        return os.environ["TEST_DATABASE_URL"]
+    if _answers("127.0.0.1", 5432):
+        return LOCAL_POSTGRES
+    from service.db import embedded_url  # noqa: PLC0415
+
+    return embedded_url(tempfile.mkdtemp(prefix="outlay-test-pg-"))
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
+
+
+@pytest.fixture(scope="session")
+async def database_url() -> AsyncIterator[str]:
+    server = _server_url()
+    name = f"outlay_test_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(server)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    try:
+        yield _with_database(server, name)
+    finally:
+        admin = await asyncpg.connect(server)
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await admin.close()
+
+
+def test_settings(database_url: str, **overrides: object) -> config.Settings:
+    return config.from_env(
+        {},
+        database_url=database_url,
+        fetch_allow=("127.0.0.1/32",),
+        poll_interval=0.2,
+        parse_processes=2,
+        log_format="json",
+        log_level="warning",
+        **overrides,
+    )
+
+
+@pytest.fixture(scope="session")
+async def client(database_url: str) -> AsyncIterator[AsyncTestClient]:  # type: ignore[type-arg]
+    app = create_app(test_settings(database_url))
+    async with AsyncTestClient(app=app, timeout=30) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[asyncpg.Connection]:
+    conn = await asyncpg.connect(database_url)
+    try:
+        yield conn
+    finally:
+        await conn.close()
+
+
+@pytest.fixture
+async def clean(client: AsyncTestClient, db: asyncpg.Connection) -> None:  # type: ignore[type-arg]
+    """Start a test with no articles and no spenders learnt from articles."""
+    await db.execute("TRUNCATE article CASCADE")
+    await db.execute("DELETE FROM company WHERE NOT verified")
+
+
+@pytest.fixture(scope="session")
+def site() -> Iterator[Site]:
+    s = Site()
+    yield s
+    s.close()
