@@ -7,12 +7,22 @@ migration-time sync copies it into the `company` table so that the API serves th
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from pathlib import Path
 
 import msgspec
 
 REGISTRY_PATH = Path(__file__).with_name("registry.json")
+
+KINDS = frozenset({"company", "subsidiary", "brand", "investor", "fund", "venture", "lab"})
+SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+WIKIDATA_RE = re.compile(r"Q[1-9][0-9]*")
+COUNTRY_RE = re.compile(r"[A-Z]{2}")
+# A single letter or CJK character matches inside too much running text to name a spender.
+MIN_ALIAS_LEN = 2
+# A brand or a division does not report spending of its own: it always rolls up to a parent.
+ROLLED_UP_KINDS = frozenset({"subsidiary", "brand"})
 
 
 class Aliases(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -37,6 +47,12 @@ class Company(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     parent: str | None = None
     country: str | None = None
     aliases: Aliases = Aliases()
+    # Controlling shareholder of a company that reports its own spending (SK hynix is SK Group's,
+    # Arm is SoftBank's). Unlike `parent`, spending never rolls up to the owner.
+    owner: str | None = None
+    # The name or an alias is also a common word ("SAP", "Orange", "Apple"): a match in text
+    # counts only when spelled with the registry's capitals (see `Registry.accepts`).
+    strict_case: bool = False
 
 
 class Group(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -85,6 +101,16 @@ class Registry:
             company = self.by_slug[company.parent]
         return company
 
+    def accepts(self, span: str, slug: str) -> bool:
+        """Whether `span`, found in text by its folded key, may stand for the company `slug`.
+
+        Case matters only for companies marked `strict_case`, whose names double as words.
+        """
+        company = self.by_slug[slug]
+        if not company.strict_case:
+            return True
+        return " ".join(span.split()) in {" ".join(s.split()) for s in spellings(company)}
+
     def group(self, name: str) -> Group | None:
         return self._groups_by_alias.get(fold(name))
 
@@ -95,6 +121,129 @@ class Registry:
 
     def group_aliases(self) -> list[tuple[str, Group]]:
         return sorted(self._groups_by_alias.items(), key=lambda p: (-len(p[0]), p[0]))
+
+
+def spellings(company: Company) -> tuple[str, ...]:
+    """The canonical name followed by every alias, as written in the registry."""
+    return (company.name, *company.aliases.all())
+
+
+class RegistryError(ValueError):
+    """The registry file breaks an integrity rule; the service refuses to start on it."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("registry is inconsistent:\n  " + "\n  ".join(problems))
+        self.problems = problems
+
+
+def problems(data: RegistryFile) -> list[str]:
+    """Every integrity problem of a registry, in file order; empty when it is sound."""
+    found: list[str] = []
+    slugs: dict[str, int] = {}
+    for company in data.companies:
+        slugs[company.slug] = slugs.get(company.slug, 0) + 1
+    found += [f"slug {slug!r} is used {n} times" for slug, n in slugs.items() if n > 1]
+    owners: dict[str, str] = {}
+    wikidata: dict[str, str] = {}
+    for company in data.companies:
+        found += _entry_problems(company, slugs)
+        if company.wikidata and WIKIDATA_RE.fullmatch(company.wikidata):
+            other = wikidata.setdefault(company.wikidata, company.slug)
+            if other != company.slug:
+                found.append(f"{company.slug}: wikidata {company.wikidata} is also {other}'s")
+        if company.owner:
+            owners[company.slug] = company.owner
+    parents = {c.slug: c.parent for c in data.companies if c.parent}
+    found += _cycles(parents, "parent") + _cycles(owners, "owner")
+    found += _alias_problems(data)
+    return found
+
+
+def _entry_problems(company: Company, slugs: dict[str, int]) -> list[str]:
+    slug = company.slug
+    found: list[str] = []
+    if not SLUG_RE.fullmatch(slug):
+        found.append(f"{slug!r}: a slug is lower-case ascii words joined by '-'")
+    if not company.name.strip() or company.name != company.name.strip():
+        found.append(f"{slug}: the name is empty or padded")
+    if company.kind not in KINDS:
+        found.append(f"{slug}: kind {company.kind!r} is not one of {sorted(KINDS)}")
+    if not 1 <= company.fiscal_year_end_month <= 12:
+        found.append(f"{slug}: fiscal_year_end_month {company.fiscal_year_end_month} is not 1..12")
+    if company.wikidata is not None and not WIKIDATA_RE.fullmatch(company.wikidata):
+        found.append(f"{slug}: wikidata {company.wikidata!r} is not a Q-id")
+    if company.country is not None and not COUNTRY_RE.fullmatch(company.country):
+        found.append(f"{slug}: country {company.country!r} is not an ISO 3166 alpha-2 code")
+    if len(set(company.tickers)) != len(company.tickers) or not all(
+        t and t == t.strip() for t in company.tickers
+    ):
+        found.append(f"{slug}: tickers are repeated, empty or padded")
+    for field, target in (("parent", company.parent), ("owner", company.owner)):
+        if target == slug:
+            found.append(f"{slug}: is its own {field}")
+        elif target is not None and target not in slugs:
+            found.append(f"{slug}: {field} {target!r} is not in the registry")
+    if company.kind in ROLLED_UP_KINDS and company.parent is None:
+        found.append(f"{slug}: a {company.kind} needs the parent its spending rolls up to")
+    if company.parent and company.owner:
+        found.append(f"{slug}: has both a parent and an owner; spending either rolls up or not")
+    return found
+
+
+def _cycles(edges: dict[str, str], field: str) -> list[str]:
+    found: list[str] = []
+    for start in edges:
+        path = [start]
+        while (nxt := edges.get(path[-1])) is not None:
+            if nxt == start:
+                found.append(f"{field} cycle: {' -> '.join([*path, nxt])}")
+                break
+            if nxt in path:
+                break  # a cycle that does not pass through `start`; reported from its own members
+            path.append(nxt)
+    return found
+
+
+def _alias_problems(data: RegistryFile) -> list[str]:
+    found: list[str] = []
+    owner_of: dict[str, str] = {}
+    for company in data.companies:
+        for spelling in spellings(company):
+            key = fold(spelling)
+            if spelling != spelling.strip() or len(key) < MIN_ALIAS_LEN:
+                found.append(f"{company.slug}: alias {spelling!r} is too short or padded")
+            other = owner_of.setdefault(key, company.slug)
+            if other != company.slug:
+                found.append(f"alias {spelling!r} names both {other} and {company.slug}")
+        keys = [fold(s) for s in spellings(company)]
+        repeated = sorted({k for k in keys if keys.count(k) > 1})
+        if repeated:
+            found.append(f"{company.slug}: spellings repeated after folding: {repeated}")
+    slugs = {c.slug for c in data.companies}
+    group_keys: dict[str, str] = {}
+    for group in data.groups:
+        for spelling in (group.name, *group.aliases):
+            key = fold(spelling)
+            if key in owner_of:
+                found.append(f"group alias {spelling!r} is also {owner_of[key]}'s alias")
+            other = group_keys.setdefault(key, group.name)
+            if other != group.name:
+                found.append(f"group alias {spelling!r} names both {other!r} and {group.name!r}")
+        found += [
+            f"group {group.name!r}: member {m!r} is not in the registry"
+            for m in group.members
+            if m not in slugs
+        ]
+    return found
+
+
+def validate(registry: Registry | None = None) -> Registry:
+    """The registry (the shipped one by default), or `RegistryError` listing what is wrong."""
+    registry = registry if registry is not None else load_registry()
+    found = problems(RegistryFile(companies=registry.companies, groups=registry.groups))
+    if found:
+        raise RegistryError(found)
+    return registry
 
 
 def parse_registry(raw: bytes) -> Registry:
