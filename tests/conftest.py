@@ -20,9 +20,8 @@ from litestar.testing import AsyncTestClient
 
 from service import config
 from service.app import create_app
-from tests.support import Site
+from tests.support import ROOT, Site
 
-ROOT = Path(__file__).resolve().parent.parent
 LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 

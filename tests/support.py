@@ -5,9 +5,12 @@ from __future__ import annotations
 import asyncio
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from litestar.testing import AsyncTestClient
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 class Page:
