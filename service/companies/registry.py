@@ -2,6 +2,25 @@
 
 Pure: reading it touches no database. The extractor resolves names through it, and a
 migration-time sync copies it into the `company` table so that the API serves the same data.
+
+How the file is curated (`validate()` enforces what a machine can check):
+
+- `parent` is set only where the parent's accounts carry the spending and analysts credit it
+  to the parent: brands, divisions and unlisted units (AWS, Google Cloud, 阿里云, Samsung
+  Display, the Vision Fund). A company that is listed or reported on as a spender in its own
+  right names its controlling shareholder as `owner` instead (SK hynix, Arm, TCS, Wiwynn).
+  Joint ventures (Stargate) have neither.
+- Aliases are spellings news text really uses for the organisation alone: no descriptions
+  ("Google parent Alphabet"), no single letters, and no bare words that usually mean something
+  else. Left out on purpose: "Arm" (an arm of a company), "Reliance" (reliance on), "X",
+  "Delta", "Humain" (French for human), "浪潮" (a wave, as in AI浪潮), "联想" (to associate),
+  the bare katakana "メタ" and hangul "메타" (prefixes of metaverse), "Vantage", "TEL".
+- Names that are also English words (Apple, Oracle, Meta, Orange, SAP, Intel, Micron,
+  Alphabet, Amazon, "Big Fund") are `strict_case`: they count in text only as capitalised.
+- `wikidata` holds only ids cross-checked against public sources that agree on them; a
+  missing id is better than a wrong one.
+- `fiscal_year_end_month` defaults to 12; it is set wherever the company's year ends
+  elsewhere (most Japanese and Indian companies in March).
 """
 
 from __future__ import annotations
@@ -145,8 +164,13 @@ def problems(data: RegistryFile) -> list[str]:
     found += [f"slug {slug!r} is used {n} times" for slug, n in slugs.items() if n > 1]
     owners: dict[str, str] = {}
     wikidata: dict[str, str] = {}
+    tickers: dict[str, str] = {}
     for company in data.companies:
         found += _entry_problems(company, slugs)
+        for ticker in company.tickers:
+            other = tickers.setdefault(ticker, company.slug)
+            if other != company.slug:
+                found.append(f"{company.slug}: ticker {ticker} is also {other}'s")
         if company.wikidata and WIKIDATA_RE.fullmatch(company.wikidata):
             other = wikidata.setdefault(company.wikidata, company.slug)
             if other != company.slug:

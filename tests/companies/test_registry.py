@@ -414,6 +414,7 @@ def _company(slug: str, **fields: Any) -> dict[str, Any]:
         ([_company("a", wikidata="Q01")], [], "Q-id"),
         ([_company("a", wikidata="Q5"), _company("b", wikidata="Q5")], [], "also a's"),
         ([_company("a", kind="startup")], [], "kind"),
+        ([_company("a", tickers=["ABC"]), _company("b", tickers=["ABC"])], [], "ticker ABC"),
         ([_company("a", country="USA")], [], "alpha-2"),
         ([_company("a", aliases={"en": ["X"]})], [], "too short"),
         ([_company("a", aliases={"en": ["A "]})], [], "padded"),
