@@ -7,11 +7,14 @@ from datetime import date
 from typing import Annotated, Literal
 
 from litestar import Controller, Response, get, post
+from litestar.datastructures import State
 from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from service import pagination
 from service.articles import queries, urls
+from service.articles import reprocess as reprocessing
+from service.articles.reprocess import Outcome
 from service.articles.schemas import (
     Article,
     ArticleCreate,
@@ -150,6 +153,25 @@ class ArticleController(Controller):
         )
         items, next_cursor = pagination.page(rows, limit=limit, kind="articles", key=lambda a: a.id)
         return ArticlePage(items=items, next_cursor=next_cursor)
+
+    @post(
+        "/{article_id:int}/reprocess",
+        status_code=200,
+        summary="Parse and extract an article again",
+        description=(
+            "Runs parse and extraction again over the stored page (after an extractor release) "
+            "and swaps the article's claims in one transaction. Answers how many claims were "
+            "added, removed and changed."
+        ),
+        responses=problem_responses(404, 409, 503),
+    )
+    async def reprocess(self, article_id: FromPath[int], conn: Conn, state: State) -> Outcome:
+        if await conn.fetchval("SELECT status FROM article WHERE id = $1", article_id) is None:
+            raise not_found(f"article {article_id}")
+        outcome = await reprocessing.reprocess(state.pool, state.executor, article_id)
+        if outcome.status != "reprocessed":
+            raise ProblemError(409, "not_reprocessable", f"article {article_id}: {outcome.reason}")
+        return outcome
 
     @get(
         "/{article_id:int}",

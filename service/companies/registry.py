@@ -112,6 +112,28 @@ class Registry:
             for alias in (group.name, *group.aliases):
                 self._groups_by_alias.setdefault(fold(alias), group)
 
+    def with_aliases(self, extra: tuple[tuple[str, str], ...]) -> Registry:
+        """A registry that also knows `extra` (alias, slug) pairs, e.g. aliases added by an
+        operator; pairs for unknown slugs or already-taken spellings are left out."""
+        added: dict[str, list[str]] = {}
+        for alias, slug in extra:
+            if slug in self.by_slug and fold(alias) not in self._by_alias:
+                added.setdefault(slug, []).append(alias)
+        if not added:
+            return self
+        companies = tuple(
+            msgspec.structs.replace(
+                c,
+                aliases=msgspec.structs.replace(
+                    c.aliases, other=(*c.aliases.other, *added[c.slug])
+                ),
+            )
+            if c.slug in added
+            else c
+            for c in self.companies
+        )
+        return Registry(RegistryFile(companies=companies, groups=self.groups))
+
     def resolve(self, name: str) -> Company | None:
         """The company a name or alias stands for, as written (not rolled up)."""
         slug = self._by_alias.get(fold(name))
