@@ -59,6 +59,12 @@ _BLOCK_TAGS = frozenset(
 # found and the other did not are as often a caption or a teaser as article text.
 _RESCUE_MIN_WORDS = 40
 _SENTENCE_END = re.compile(r"[.!?。！？…\"'”’»)\]]\s*$")
+# Characters under which an extraction found next to nothing: two short paragraphs. Above
+# it a short precision-mode text is more often right than readability's longer one.
+_NEXT_TO_NOTHING = 500
+# Agreement above which the fast extraction and readability are taken to have found the
+# same article, so no third opinion is needed.
+_SETTLED = 0.9
 # A line counts as present in another text when half of its word trigrams are there.
 _PRESENT = 0.5
 
@@ -120,14 +126,16 @@ def readability_text(html: str) -> str:
 
 
 def precision_text(html: str, *, url: str | None, readable: str) -> str:
-    """trafilatura in precision mode. Its own fallback (readability when the extraction is
-    empty or under half as long) is done here with the readability text already at hand,
-    instead of trafilatura running readability a second time."""
+    """trafilatura in precision mode. When it finds next to nothing, readability stands in,
+    as trafilatura's own fallback would do, but with the readability text already at hand
+    instead of a second readability run."""
     text = (
         trafilatura.extract(html, url=url, include_comments=False, favor_precision=True, fast=True)
         or ""
     )
-    return readable if len(readable) > 2 * len(text) else text
+    if len(text) < _NEXT_TO_NOTHING and len(readable) > 2 * len(text):
+        return readable
+    return text
 
 
 def consensus(candidates: Sequence[str]) -> str:
@@ -192,6 +200,9 @@ def _locate(lines: list[str], line: str, *, after: int) -> int:
 def body(html: str, *, url: str | None, first: str) -> str:
     """Body text of ``html``; ``first`` is trafilatura's fast default extraction of it."""
     readable = readability_text(html)
-    precise = precision_text(html, url=url, readable=readable)
-    chosen = consensus([first, precise, readable])
+    if agreement(first, readable) >= _SETTLED:
+        chosen = first
+    else:
+        precise = precision_text(html, url=url, readable=readable)
+        chosen = consensus([first, precise, readable])
     return rescue(chosen, readable)
