@@ -31,6 +31,7 @@ eval: install
 	$(BIN)/python -m service.claims.eval $(GOLD)
 
 bench: install
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python tests/bench/run.py
 
 lint: install

@@ -1,0 +1,185 @@
+"""Reads at scale: 200,000 articles and 1,000,000 claims, four read endpoints against a floor.
+
+    .venv/bin/python tests/bench/reads.py [--articles N] [--claims M] [--seconds S]
+
+generate.py loads the data by COPY (budget: under 2 minutes). The product's app, plus a
+`/bench/floor` route that runs SELECT 1 through the same pool and serialiser (tests/bench/app.py),
+is served by uvicorn as `python -m service serve` does, without a worker. wrk (or an async
+client when wrk is missing) drives each endpoint with the same connections for the same time,
+cycling through popular and rare values; every endpoint's requests/s is reported as a ratio to
+the floor's, measured in the same run. Budgets: totals p99 < 25 ms; list endpoints >= 0.5 of
+the floor's requests/s. The figures are printed as one JSON line last.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import asyncpg
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tests.bench import common  # noqa: E402
+from tests.bench.generate import generate  # noqa: E402
+
+CONNECTIONS = 4
+SLOW_S = 0.25
+SLICES = 4
+
+
+async def query_values(url: str) -> dict[str, list[str]]:
+    """Values to ask for, read from the documented tables: popular, middling and rare."""
+    conn = await asyncpg.connect(url)
+    try:
+        ranked = await conn.fetch(
+            """SELECT co.slug, count(*) AS n FROM claim c JOIN company co ON co.id = c.company_id
+               GROUP BY co.slug ORDER BY n DESC"""
+        )
+        slugs = [r["slug"] for r in ranked]
+        picks = [slugs[0], slugs[2], slugs[len(slugs) // 4], slugs[len(slugs) // 2], slugs[-1]]
+        words = await conn.fetch(
+            """SELECT word, ndoc FROM ts_stat($$SELECT search FROM article WHERE id % 50 = 0$$)
+               WHERE length(word) > 4 ORDER BY ndoc DESC LIMIT 2000"""
+        )
+        terms = [words[i]["word"] for i in (5, 50, 200, 800, 1500) if i < len(words)]
+    finally:
+        await conn.close()
+    return {"companies": picks, "terms": terms}
+
+
+def endpoint_paths(values: dict[str, list[str]]) -> dict[str, list[str]]:
+    companies, terms = values["companies"], values["terms"]
+    years = (2023, 2024, 2025, 2026)
+    return {
+        "floor": ["/bench/floor"],
+        "totals": ["/v1/totals?group_by=company,year"],
+        "claims_company_year": [
+            f"/v1/claims?company={c}&year={y}" for c in companies for y in years
+        ],
+        "articles_q": [f"/v1/articles?q={t}" for t in terms],
+        "articles_company": [f"/v1/articles?company={c}" for c in companies],
+    }
+
+
+async def probe(base: str, paths: list[str]) -> dict[str, float]:
+    """A few requests one after another, each allowed a minute: how slow is one request?"""
+    times, errors = [], 0
+    async with httpx.AsyncClient(base_url=base, timeout=60, trust_env=False) as client:
+        for path in paths[:5]:
+            started = time.perf_counter()
+            response = await client.get(path)
+            times.append(time.perf_counter() - started)
+            errors += response.status_code >= 400
+    figures = common.latency_figures(times)
+    return {
+        "rps": round(len(times) / sum(times), 2),
+        "p50_ms": figures["p50_ms"],
+        "p99_ms": figures["max_ms"],
+        "errors": errors,
+        "probe_only": True,
+    }
+
+
+async def measure(base: str, paths: dict[str, list[str]], seconds: int) -> dict[str, dict]:  # type: ignore[type-arg]
+    """Each endpoint in SLICES short runs alternating with the floor's, so both see the same
+    machine: its ratio is its requests over the floor's requests in the slices around it."""
+    results: dict[str, dict] = {}  # type: ignore[type-arg]
+    floor = paths["floor"]
+    first_floor = await common.load(base, floor, connections=CONNECTIONS, seconds=2)
+    for name, group in paths.items():
+        if name == "floor":
+            continue
+        # An endpoint slower than SLOW_S a request is not put under load: its probe is the figure.
+        probed = await probe(base, group)
+        if probed["p99_ms"] > SLOW_S * 1000:
+            ratio = probed["rps"] / first_floor["rps"] if first_floor["rps"] else float("nan")
+            results[name] = {**probed, "floor_rps": first_floor["rps"], "ratio": round(ratio, 4)}
+            common.note(f"reads: {name} too slow for load, probe only {json.dumps(probed)}")
+            continue
+        await common.load(base, group, connections=CONNECTIONS, seconds=1)  # warm
+        slice_s = max(1, seconds // SLICES)
+        ours, floors = [], []
+        for _ in range(SLICES):
+            floors.append(await common.load(base, floor, connections=CONNECTIONS, seconds=slice_s))
+            ours.append(await common.load(base, group, connections=CONNECTIONS, seconds=slice_s))
+        floor_rps = statistics.fmean(f["rps"] for f in floors)
+        rps = statistics.fmean(o["rps"] for o in ours)
+        results[name] = {
+            "rps": round(rps, 1),
+            "p50_ms": statistics.median(o["p50_ms"] for o in ours),
+            "p99_ms": max(o["p99_ms"] for o in ours),
+            "errors": sum(o["errors"] + o.get("timeouts", 0) for o in ours),
+            "floor_rps": round(floor_rps, 1),
+            "floor_p99_ms": max(f["p99_ms"] for f in floors),
+            "ratio": round(rps / floor_rps, 3) if floor_rps else float("nan"),
+        }
+        common.note(f"reads: {name} {json.dumps(results[name])}")
+    return results
+
+
+async def run(articles: int, claims: int, seconds: int) -> dict[str, object]:
+    async with common.bench_database("outlay_bench_reads") as url:
+        await common.migrate(url)
+        loaded = await generate(url, articles=articles, claims=claims)
+        common.note(f"reads: loaded {json.dumps(loaded)}")
+        values = await query_values(url)
+        port = common.free_port()
+        env = common.service_env(url, run_worker="false")
+        log = Path(tempfile.mkdtemp(prefix="outlay-bench-")) / "reads.log"
+        server = common.Process(
+            [common.PYTHON, "tests/bench/app.py", "uvicorn", "--port", str(port)], env=env, log=log
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            await common.wait_ready(base, server)
+            results = await measure(base, endpoint_paths(values), seconds)
+        finally:
+            server.stop()
+    return {"loaded": loaded, "values": values, "results": results}
+
+
+def main() -> None:
+    args = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    args.add_argument("--articles", type=int, default=200_000)
+    args.add_argument("--claims", type=int, default=1_000_000)
+    args.add_argument("--seconds", type=int, default=8)
+    opts = args.parse_args()
+    out = asyncio.run(run(opts.articles, opts.claims, opts.seconds))
+    results = out["results"]
+    figures: dict[str, object] = {
+        "bench": "reads",
+        "articles": opts.articles,
+        "claims": opts.claims,
+        "client": "wrk" if common.have_wrk() else "httpx",
+        "connections": CONNECTIONS,
+        "load_s": out["loaded"]["load_s"],  # type: ignore[index]
+        "budget_load_lt_120s": out["loaded"]["load_s"] < 120,  # type: ignore[index]
+    }
+    for name, r in results.items():  # type: ignore[union-attr]
+        for key in ("rps", "p50_ms", "p99_ms", "floor_rps", "floor_p99_ms", "ratio"):
+            if key in r:
+                figures[f"{name}_{key}"] = r[key]
+        if r["errors"]:
+            figures[f"{name}_errors"] = r["errors"]
+        if r.get("probe_only"):
+            figures[f"{name}_probe_only"] = True
+    figures["budget_totals_p99_lt_25ms"] = results["totals"]["p99_ms"] < 25  # type: ignore[index]
+    figures["budget_lists_ge_half_floor"] = all(
+        results[n]["ratio"] >= 0.5  # type: ignore[index]
+        for n in ("claims_company_year", "articles_q", "articles_company")
+    )
+    common.emit(figures)
+
+
+if __name__ == "__main__":
+    main()
