@@ -79,23 +79,43 @@ async def list_page(
     before_id: int | None,
     limit: int,
 ) -> list[Article]:
-    """Newest first (by id), so a cursor is the last id seen."""
+    """Newest first (by id), so a cursor is the last id seen.
+
+    Only the filters given go into the statement: a `$n IS NULL OR ...` condition keeps
+    PostgreSQL from turning the company's EXISTS into a join, and it then hashes every article
+    of a frequent company (100 ms at 200,000 articles) instead of reading its newest from an index.
+    """
+    args: list[object] = []
+
+    def arg(value: object) -> str:
+        args.append(value)
+        return f"${len(args)}"
+
+    where = []
+    if status is not None:
+        where.append(f"a.status = {arg(status)}")
+    if company is not None:
+        where.append(
+            f"""EXISTS (SELECT 1 FROM claim c WHERE c.article_id = a.id
+                AND c.company_id = (SELECT id FROM company WHERE slug = {arg(company)}))"""
+        )
+    if published_from is not None:
+        where.append(f"a.published >= {arg(published_from)}")
+    if published_to is not None:
+        where.append(f"a.published <= {arg(published_to)}")
+    if q is not None:
+        where.append(f"a.search @@ websearch_to_tsquery('english', {arg(q)})")
+    if before_id is not None:
+        where.append(f"a.id < {arg(before_id)}")
     rows = await conn.fetch(
         f"""
         SELECT {ARTICLE_COLUMNS} FROM article a
-        WHERE ($1::text IS NULL OR a.status = $1)
-          AND ($2::text IS NULL OR EXISTS (
-                SELECT 1 FROM claim c JOIN company co ON co.id = c.company_id
-                WHERE c.article_id = a.id AND co.slug = $2))
-          AND ($3::date IS NULL OR a.published >= $3)
-          AND ($4::date IS NULL OR a.published <= $4)
-          AND ($5::text IS NULL OR a.search @@ websearch_to_tsquery('english', $5))
-          AND ($6::bigint IS NULL OR a.id < $6)
+        {"WHERE " + " AND ".join(where) if where else ""}
         ORDER BY a.id DESC
-        LIMIT $7
+        LIMIT {arg(limit)}
         """,
-        status, company, published_from, published_to, q, before_id, limit,
-    )  # fmt: skip
+        *args,
+    )
     return [to_article(r) for r in rows]
 
 
