@@ -42,24 +42,17 @@ class ClaimController(Controller):
         limit: Limit = pagination.DEFAULT_LIMIT,
         cursor: Cursor = None,
     ) -> ClaimPage:
-        rows = await conn.fetch(
-            queries.SELECT_CLAIM
-            + """
-            WHERE ($1::text IS NULL OR c.company_id = (SELECT id FROM company WHERE slug = $1))
-              AND ($2::text IS NULL OR c.group_name = $2)
-              AND ($3::int IS NULL OR c.year = $3)
-              AND ($4::text IS NULL OR c.category = $4)
-              AND ($5::text IS NULL OR c.status = $5)
-              AND ($6::text IS NULL OR c.currency = $6)
-              AND ($7::bigint IS NULL OR c.article_id = $7)
-              AND ($8::bigint IS NULL OR c.id < $8)
-            ORDER BY c.id DESC
-            LIMIT $9
-            """,
-            company, group, year, category, status, currency, article_id,
-            pagination.decode_int(cursor, "claims"), limit + 1,
-        )  # fmt: skip
-        items, next_cursor = pagination.page(
-            queries.to_claims(rows), limit=limit, kind="claims", key=lambda c: c.id
+        rows = await queries.list_page(
+            conn,
+            company=company,
+            group=group,
+            year=year,
+            category=category,
+            status=status,
+            currency=currency,
+            article_id=article_id,
+            before_id=pagination.decode_int(cursor, "claims"),
+            limit=limit + 1,
         )
+        items, next_cursor = pagination.page(rows, limit=limit, kind="claims", key=lambda c: c.id)
         return ClaimPage(items=items, next_cursor=next_cursor)
