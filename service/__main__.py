@@ -38,7 +38,7 @@ async def _worker(settings: config.Settings) -> None:
 
     from service.articles import fetch  # noqa: PLC0415
     from service.companies.sync import sync_registry  # noqa: PLC0415
-    from service.jobs.worker import Worker  # noqa: PLC0415
+    from service.jobs.worker import Worker, lower_priority  # noqa: PLC0415
 
     async with db.pool_lifespan(
         settings.database_url or "", min_size=1, max_size=settings.worker_concurrency + 2
@@ -48,7 +48,9 @@ async def _worker(settings: config.Settings) -> None:
             await sync_registry(conn)
         processes = settings.parse_processes or os.cpu_count() or 1
         with ProcessPoolExecutor(
-            processes, mp_context=multiprocessing.get_context("forkserver")
+            processes,
+            mp_context=multiprocessing.get_context("forkserver"),
+            initializer=lower_priority,
         ) as ex:
             async with fetch.make_client(
                 user_agent=settings.user_agent,

@@ -26,7 +26,7 @@ from service.claims.api import ClaimController
 from service.companies.api import CompanyController
 from service.companies.sync import sync_registry
 from service.config import Settings
-from service.jobs.worker import Worker
+from service.jobs.worker import Worker, lower_priority
 from service.totals.api import TotalsController
 
 logger = log.get(__name__)
@@ -91,7 +91,9 @@ def create_app(settings: Settings) -> Litestar:
             app.state.pool = pool
             processes = settings.parse_processes or os.cpu_count() or 1
             executor = ProcessPoolExecutor(
-                max_workers=processes, mp_context=multiprocessing.get_context("forkserver")
+                max_workers=processes,
+                mp_context=multiprocessing.get_context("forkserver"),
+                initializer=lower_priority,
             )
             app.state.executor = executor
             client = fetch.make_client(

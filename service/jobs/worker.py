@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from concurrent.futures import Executor
 
 import asyncpg
@@ -16,6 +17,16 @@ from service.config import Settings
 from service.jobs import queue
 
 logger = log.get(__name__)
+
+# How much lower than the event loop's the parse processes' CPU priority is (0..19).
+POOL_NICENESS = 10
+
+
+def lower_priority() -> None:
+    """Initialiser of the parse/extract processes: the event loop gets the CPU first, so API
+    requests and queue work stay quick while every core parses; idle cores still go to parsing."""
+    with contextlib.suppress(OSError):
+        os.nice(POOL_NICENESS)
 
 
 class Worker:
