@@ -19,7 +19,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Tag
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from service import db, errors, log
+from service import config, db, errors, log
 from service.articles import fetch
 from service.articles.api import ArticleController
 from service.claims.api import ClaimController
@@ -133,6 +133,14 @@ def create_app(settings: Settings) -> Litestar:
         logging_config=None,  # logging is service.log's, set up once by the command line
         debug=False,
     )
+
+
+def from_environment() -> Litestar:
+    """The app for an ASGI server that imports it, e.g. `granian --interface asgi --factory
+    service.app:from_environment`: settings from the environment, DATABASE_URL required."""
+    settings = config.from_env()
+    log.configure(fmt=settings.log_format, level=settings.log_level)
+    return create_app(settings)
 
 
 def openapi_config() -> OpenAPIConfig:

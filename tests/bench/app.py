@@ -22,8 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from service import config, log  # noqa: E402
-from service.app import create_app  # noqa: E402
+from service.app import from_environment  # noqa: E402
 from service.http import Conn  # noqa: E402
 
 
@@ -42,9 +41,8 @@ async def floor(conn: Conn) -> FloorPage:
 
 
 def build() -> Litestar:
-    settings = config.from_env()
-    log.configure(fmt=settings.log_format, level=settings.log_level)
-    app = create_app(settings)
+    """The app as an ASGI server imports it in production, plus the floor."""
+    app = from_environment()
     app.register(floor)
     return app
 

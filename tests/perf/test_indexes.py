@@ -123,8 +123,11 @@ async def test_list_filter_uses_an_index(
             await asyncio.sleep(0.01)
         assert plans, "auto_explain sent no plan"
         scans = [n for plan in plans for n in nodes(plan)]
-        full = [n["Relation Name"] for n in scans
-                if n["Node Type"] == "Seq Scan" and n.get("Relation Name") in BIG_TABLES]  # fmt: skip
+        full = [
+            n["Relation Name"]
+            for n in scans
+            if n["Node Type"] == "Seq Scan" and n.get("Relation Name") in BIG_TABLES
+        ]
         assert not full, f"{case}: sequential scan of {full}"
         used = {n["Index Name"] for n in scans if "Index Name" in n}
         assert used & wanted, f"{case}: plan uses {sorted(used)}, not any of {sorted(wanted)}"
