@@ -24,7 +24,7 @@ _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 _CJK_WEIGHT = 3
 _CJK_SHARE = 0.5
 # Enough text to tell the language, little enough to stay fast on long pages.
-_SAMPLE = 4000
+_SAMPLE = 2000
 _MIN_LETTERS = 20
 
 _DATE_META = (
