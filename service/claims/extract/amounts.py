@@ -230,6 +230,7 @@ _LATIN_SUFFIX = (
     r"JPY|KRW|INR|HKD|TWD))"
 )
 _LATIN_ATOM = re.compile(
+    r"(?=[\dA-Za-z$€£₩₹¥￥])"
     rf"(?P<pre>{_LATIN_PREFIX})?\s?"
     rf"(?:(?P<lo>{_NUM})(?:\s?(?P<loscale>{_LATIN_SCALE})(?![A-Za-z]))?"
     rf"\s*(?P<sep>-|–|—|~|to|à|bis)\s*(?P<pre2>{_LATIN_PREFIX})?\s?)?"
@@ -237,6 +238,7 @@ _LATIN_ATOM = re.compile(
     rf"(?:\s?(?P<suf>{_LATIN_SUFFIX})(?![A-Za-z]))?",
     re.IGNORECASE,
 )
+_DIGITS = re.compile(r"\d+")
 _CJK_NUM = r"\d+(?:\.\d+)?|[零〇一二两兩三四五六七八九十百千]+"
 _CJK_UNIT = r"万亿|萬億|千亿|千億|百亿|百億|十亿|十億|千万|千萬|百万|百萬|천억|백억|십억|천만|백만|兆|亿|億|万|萬|조|억|만"
 _CJK_SUFFIX = "|".join(
@@ -261,6 +263,14 @@ _CONVERSION_GAP = re.compile(
 # "数百亿", "几千亿", "数千億円": hundreds of 亿, a size and not a figure.
 _VAGUE_BEFORE = frozenset("数數几幾上近")
 _FROM_BEFORE = re.compile(r"\bfrom\s*$|从\s*$|從\s*$", re.IGNORECASE)
+
+
+# Cheap first look: no currency sign, currency word or scale word means no amount.
+MONEY_HINT = re.compile(
+    r"[$€£¥￥₩₹元円원]|달러|ドル|ユーロ|dollar|euro|pound|yuan|renminbi|\byen\b|\bwon\b|rupee"
+    r"|\b(?:USD|EUR|GBP|CNY|RMB|JPY|KRW|INR|HKD|TWD|Rs)\b",
+    re.IGNORECASE,
+)
 
 
 def parse_number(raw: str, *, language: str | None = None) -> Decimal:
@@ -357,9 +367,30 @@ def _is_year(num: str, scale: str | None, pre: str | None) -> bool:
     return not scale and not pre and num.isdigit() and len(num) == 4 and 1900 <= int(num) <= 2100
 
 
-def _latin_atoms(text: str, language: str | None) -> list[Money]:
+def _digit_windows(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """Stretches around the digits of text[lo:hi]: an amount cannot be anywhere else."""
+    windows: list[tuple[int, int]] = []
+    for m in _DIGITS.finditer(text, lo, hi):
+        start, end = max(lo, m.start() - 16), min(hi, m.end() + 40)
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], end)
+        else:
+            windows.append((start, end))
+    return windows
+
+
+def _latin_matches(text: str, lo: int, hi: int) -> list[re.Match[str]]:
+    out: list[re.Match[str]] = []
+    for start, end in _digit_windows(text, lo, hi):
+        for m in _LATIN_ATOM.finditer(text, start, end):
+            if not out or m.start() >= out[-1].end():
+                out.append(m)
+    return out
+
+
+def _latin_atoms(text: str, language: str | None, lo: int, hi: int) -> list[Money]:
     found: list[Money] = []
-    for m in _LATIN_ATOM.finditer(text):
+    for m in _latin_matches(text, lo, hi):
         pre, pre2 = m.group("pre"), m.group("pre2")
         num, scale, suf, lo = m.group("num"), m.group("scale"), m.group("suf"), m.group("lo")
         if not (pre or pre2 or suf):
@@ -419,9 +450,9 @@ def _latin_atoms(text: str, language: str | None) -> list[Money]:
     return found
 
 
-def _cjk_atoms(text: str, language: str | None) -> list[Money]:
+def _cjk_atoms(text: str, language: str | None, lo: int, hi: int) -> list[Money]:
     found: list[Money] = []
-    for m in _CJK_ATOM.finditer(text):
+    for m in _CJK_ATOM.finditer(text, lo, hi):
         pre, suf = m.group("pre"), m.group("suf")
         currency = _currency_of(pre, suf, language)
         if currency is None:
@@ -445,9 +476,15 @@ def _cjk_atoms(text: str, language: str | None) -> list[Money]:
     return found
 
 
-def find_amounts(text: str, *, language: str | None = None) -> list[Money]:
-    """Every money amount in `text`, in order; a parenthetical conversion is folded away."""
-    atoms = sorted(_latin_atoms(text, language) + _cjk_atoms(text, language), key=lambda a: a.start)
+def find_amounts(
+    text: str, *, language: str | None = None, start: int = 0, end: int | None = None
+) -> list[Money]:
+    """Every money amount in text[start:end], in order; a parenthetical conversion is folded away."""
+    hi = len(text) if end is None else end
+    atoms = sorted(
+        _latin_atoms(text, language, start, hi) + _cjk_atoms(text, language, start, hi),
+        key=lambda a: a.start,
+    )
     merged: list[Money] = []
     for atom in atoms:
         if merged and atom.start < merged[-1].end:

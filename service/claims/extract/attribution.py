@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import msgspec
 
@@ -89,7 +90,7 @@ def choose(
     sent: tuple[int, int],
     clause: tuple[int, int],
     mentions: list[tuple[Mention, str]],
-    earlier: list[tuple[Mention, str]],
+    earlier: Callable[[], list[tuple[Mention, str]]],
     registry: Registry,
 ) -> tuple[Spender | None, bool]:
     """The spender of one amount, and whether it was named in the sentence.
@@ -107,7 +108,7 @@ def choose(
     if before:
         i, m = before[-1]
         if m.kind == "ref":
-            return resolve_ref(m, earlier + mentions), True
+            return resolve_ref(m, earlier() + mentions), True
         if m.kind == "company":
             run = listed_with(text, plain, i)
             if len(run) > 1:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from service.claims.extract import cues
+from service.claims.extract import cues, lexicon
 from service.claims.extract.amounts import Money
 from service.claims.extract.periods import Period, PeriodMention, resolve
 
@@ -33,31 +33,46 @@ INVESTOR_KINDS = frozenset(
 )
 
 
+class Cues:
+    """The cue words of one sentence, found in one pass however many amounts ask."""
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self.text = text
+        self.start = start
+        self.end = end
+        self._found = lexicon.scan(text, start, end)
+
+    def spans(self, label: str) -> list[tuple[int, int]]:
+        return self._found[label]
+
+
 class Window:
     """The text around one amount: its clause and its segment between neighbouring amounts."""
 
     def __init__(
-        self,
-        text: str,
-        amount: Money,
-        clause: tuple[int, int],
-        seg: tuple[int, int],
-        sentence_end: int,
+        self, cues: Cues, amount: Money, clause: tuple[int, int], seg: tuple[int, int]
     ) -> None:
-        self.sentence_end = sentence_end
-        self.text = text
+        self.cues = cues
+        self.text = cues.text
+        self.sentence_end = cues.end
         self.amount = amount
         self.clause = clause
         self.seg = seg
 
-    def distance(self, pattern: re.Pattern[str], *, clause_only: bool = False) -> int | None:
+    def distance(self, label: str, *, clause_only: bool = False) -> int | None:
         best: int | None = None
         lo, hi = self.clause if clause_only else self.seg
-        for m in pattern.finditer(self.text, lo, hi):
-            d = self._dist(m.start(), m.end())
+        for start, end in self.cues.spans(label):
+            if start < lo or end > hi:
+                continue
+            d = self._dist(start, end)
             if best is None or d < best:
                 best = d
         return best
+
+    def matches(self, label: str) -> list[tuple[int, int]]:
+        """The label's cues inside the segment."""
+        return [(s, e) for s, e in self.cues.spans(label) if self.seg[0] <= s and e <= self.seg[1]]
 
     def _dist(self, start: int, end: int) -> int:
         a = self.amount
@@ -73,10 +88,10 @@ def is_spending(w: Window) -> bool:
         return False
     if cues.DELTA_BEFORE.search(text, max(0, a.start - 40), a.start):
         return False
-    negative = w.distance(cues.NOT_SPEND, clause_only=True)
+    negative = w.distance("not_spend", clause_only=True)
     if negative is None:
         return True
-    positive = w.distance(cues.SPEND, clause_only=True)
+    positive = w.distance("spend", clause_only=True)
     return positive is not None and positive < negative
 
 
@@ -84,25 +99,25 @@ def category(
     w: Window, *, target_after: bool, investor: bool, fallback: str | None
 ) -> tuple[str, bool]:
     """(category, whether a word in the text said so)."""
-    for pattern, name in (
-        (cues.ACQUISITION, "acquisition"),
-        (cues.RND, "r_and_d"),
-        (cues.STAKE, "investment"),
+    for label, name in (
+        ("acquisition", "acquisition"),
+        ("r_and_d", "r_and_d"),
+        ("stake", "investment"),
     ):
-        d = w.distance(pattern)
+        d = w.distance(label)
         if d is not None and d < OUTSIDE:
             return name, True
     if target_after:
         return "investment", True
     scored: list[tuple[int, str]] = []
-    for pattern, name in (
-        (cues.CAPEX, "capex"),
-        (cues.AI, "ai_infrastructure"),
-        (cues.PHYSICAL, "capex"),
+    for label, name in (
+        ("capex", "capex"),
+        ("ai", "ai_infrastructure"),
+        ("physical", "capex"),
     ):
-        d = w.distance(pattern)
+        d = w.distance(label)
         if d is not None:
-            if investor and pattern is cues.PHYSICAL:
+            if investor and label == "physical":
                 name = "investment"
             scored.append((d, name))
     if scored:
@@ -113,16 +128,15 @@ def category(
 
 
 def _estimate(w: Window, *, group: bool, prior_estimate: bool) -> bool:
-    text = w.text
-    excluded = [(m.start(), m.end()) for m in cues.NOT_ESTIMATE.finditer(text, *w.seg)]
+    excluded = w.matches("not_estimate")
     last = w.seg[1] == w.sentence_end
-    for m in cues.ESTIMATE_STRONG.finditer(text, *w.seg):
-        if any(s <= m.start() < e for s, e in excluded):
+    for start, _ in w.matches("estimate_strong"):
+        if any(s <= start < e for s, e in excluded):
             continue
         # After the amount only inside its clause, unless no other figure follows.
-        if m.start() < w.amount.start or last or m.start() < w.clause[1]:
+        if start < w.amount.start or last or start < w.clause[1]:
             return True
-    weak = w.distance(cues.ESTIMATE_WEAK)
+    weak = w.distance("estimate_weak")
     return weak is not None and (group or prior_estimate)
 
 
@@ -138,7 +152,7 @@ def status(
     """(status, whether a word in the text said so)."""
     if _estimate(w, group=group, prior_estimate=prior_estimate):
         return "estimate", True
-    guidance = w.distance(cues.GUIDANCE)
+    guidance = w.distance("guidance")
     if guidance is not None and guidance < OUTSIDE:
         return "planned", True
     if baseline:
@@ -160,12 +174,12 @@ def status(
                 return "actual", True
     if (
         period.period == "multi_year"
-        and w.distance(cues.ACTUAL) is not None
-        and ((w.distance(cues.ACTUAL) or 0) < (w.distance(cues.PLANNED) or OUTSIDE * 2))
+        and w.distance("actual") is not None
+        and ((w.distance("actual") or 0) < (w.distance("planned") or OUTSIDE * 2))
     ):
         return "actual", True
-    planned = w.distance(cues.PLANNED)
-    actual = w.distance(cues.ACTUAL)
+    planned = w.distance("planned")
+    actual = w.distance("actual")
     if actual is not None and (planned is None or actual < planned):
         return "actual", True
     if planned is not None:

@@ -87,11 +87,76 @@ _SUFFIX = (
     r"Industries|Investments|Energy|Bank|AG|SE|SA|NV|PLC|plc|LLC|GmbH|AB|ASA|KK)\b\.?"
 )
 _CAP = r"[A-Z][A-Za-z0-9&'\-]*(?:\.[A-Za-z]+)?"
-_UNKNOWN_LATIN = re.compile(
-    rf"(?P<desc>\b(?:company|firm|giant|maker|chipmaker|startup|start-up|group|operator|"
-    rf"conglomerate|investor|lab|carrier|provider|developer|manufacturer)\s+)(?P<n1>{_CAP}(?:\s{_CAP}){{0,2}})"
-    rf"|\b(?P<n2>{_CAP}(?:\s{_CAP}){{0,3}})\s+{_SUFFIX}"
-    rf"|\b(?P<n3>{_CAP}(?:\s{_CAP}){{0,2}})\s\((?:NASDAQ|NYSE|TSE|HKEX|KRX|LSE|SSE|SZSE|TWSE)?:?\s?[A-Z0-9.]{{2,8}}\)"
+_DESCRIPTORS = (
+    "company",
+    "firm",
+    "giant",
+    "maker",
+    "startup",
+    "start-up",
+    "group",
+    "operator",
+    "conglomerate",
+    "investor",
+    "lab",
+    "carrier",
+    "provider",
+    "developer",
+    "manufacturer",
+)
+_SUFFIX_WORDS = (
+    " Inc",
+    " Corp",
+    " Co",
+    " Ltd",
+    " Limited",
+    " Group",
+    " Holdings",
+    " Technolog",
+    " Capital",
+    " Partners",
+    " Ventures",
+    " Systems",
+    " Semiconductor",
+    " Electronics",
+    " Motors",
+    " Telecom",
+    " Networks",
+    " Industries",
+    " Investments",
+    " Energy",
+    " Bank",
+    " AG",
+    " SE",
+    " SA",
+    " NV",
+    " PLC",
+    " plc",
+    " LLC",
+    " GmbH",
+    " AB",
+    " ASA",
+    " KK",
+)
+# Each way of naming an unknown company, with the words that must be present for it to apply:
+# scanning for capitalised runs is costly, so it only happens where it can pay off.
+_UNKNOWN_LATIN: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
+    (
+        _DESCRIPTORS,
+        re.compile(
+            r"\b(?:company|firm|giant|maker|chipmaker|startup|start-up|group|operator|"
+            r"conglomerate|investor|lab|carrier|provider|developer|manufacturer)\s+"
+            rf"(?P<name>{_CAP}(?:\s{_CAP}){{0,2}})"
+        ),
+    ),
+    (_SUFFIX_WORDS, re.compile(rf"\b(?P<name>{_CAP}(?:\s{_CAP}){{0,3}})\s+{_SUFFIX}")),
+    (
+        ("(",),
+        re.compile(
+            rf"\b(?P<name>{_CAP}(?:\s{_CAP}){{0,2}})\s\((?:NASDAQ|NYSE|TSE|HKEX|KRX|LSE|SSE|SZSE|TWSE)?"
+            r":?\s?[A-Z0-9.]{2,8}\)"
+        ),
+    ),
 )
 _UNKNOWN_CJK = re.compile(
     r"(?P<n4>[\u4e00-\u9fff]{2,6}?(?:集团|集團|公司|科技|控股|银行|銀行|资本|資本))"
@@ -150,13 +215,34 @@ _NOT_NAMES = frozenset(
         "AI",
     }
 )
-_REF = re.compile(
-    r"\b(?:it|its|they|their|the\s+company|the\s+firm|the\s+group|the\s+company['’]s|"
-    r"the\s+(?:[A-Za-z-]+\s+){0,2}(?:firm|company|giant|group|maker|chipmaker|operator|"
-    r"conglomerate|start-?up|lab|investor|retailer|carrier|titan|behemoth|tech\s+major)(?:['’]s)?)\b"
-    r"|该公司|該公司|该集团|該集團|(?<![尤极與与])其(?![中他它余餘实實次])|同社|同グループ|이\s?회사|동사",
+_PRONOUN = re.compile(r"(?<![A-Za-z])(?:[Ii]ts?|[Tt]hey|[Tt]heir)(?![A-Za-z])")
+_HEADS = (
+    "firm",
+    "company",
+    "giant",
+    "group",
+    "maker",
+    "operator",
+    "conglomerate",
+    "start",
+    "lab",
+    "investor",
+    "retailer",
+    "carrier",
+    "titan",
+    "behemoth",
+    "major",
+)
+_DESCRIBED = re.compile(
+    r"\b(?:the\s+company['’]s|the\s+(?:[A-Za-z-]+\s+){0,2}(?:firm|company|giant|group|maker|"
+    r"chipmaker|operator|conglomerate|start-?up|lab|investor|retailer|carrier|titan|behemoth|"
+    r"tech\s+major)(?:['’]s)?)\b",
     re.IGNORECASE,
 )
+_CJK_REF = re.compile(
+    r"该公司|該公司|该集团|該集團|(?<![尤极與与])其(?![中他它余餘实實次])|同社|同グループ|이\s?회사|동사"
+)
+_HAS_CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af]")
 
 
 def find_mentions(text: str, start: int, end: int, registry: Registry) -> list[Mention]:
@@ -185,18 +271,23 @@ def find_mentions(text: str, start: int, end: int, registry: Registry) -> list[M
                     found.append(
                         Mention(start=m.start(), end=m.end(), kind="company", key=root, name=raw)
                     )
-    for m in _UNKNOWN_LATIN.finditer(text, start, end):
-        group = "n1" if m.group("n1") else "n2" if m.group("n2") else "n3"
-        name = m.group(group)
-        words = name.split()
-        while words and words[0] in _NOT_NAMES:
-            words = words[1:]
-        if not words:
+    chunk = text[start:end]
+    lowered = chunk.lower()
+    for gate, pattern in _UNKNOWN_LATIN:
+        if not any(g in lowered or g in chunk for g in gate):
             continue
-        name = " ".join(words)
-        s = m.start(group) + m.group(group).index(name)
-        found.append(Mention(start=s, end=s + len(name), kind="unknown", key=name, name=name))
-    for m in _UNKNOWN_CJK.finditer(text, start, end):
+        for m in pattern.finditer(text, start, end):
+            name = m.group("name")
+            words = name.split()
+            while words and words[0] in _NOT_NAMES:
+                words = words[1:]
+            if not words:
+                continue
+            name = " ".join(words)
+            s = m.start("name") + m.group("name").index(name)
+            found.append(Mention(start=s, end=s + len(name), kind="unknown", key=name, name=name))
+    cjk = bool(_HAS_CJK.search(chunk))
+    for m in _UNKNOWN_CJK.finditer(text, start, end) if cjk else ():
         found.append(
             Mention(
                 start=m.start("n4"),
@@ -206,8 +297,14 @@ def find_mentions(text: str, start: int, end: int, registry: Registry) -> list[M
                 name=m.group("n4"),
             )
         )
-    for m in _REF.finditer(text, start, end):
-        found.append(Mention(start=m.start(), end=m.end(), kind="ref", key="", name=m.group(0)))
+    refs = [_PRONOUN]
+    if any(h in lowered for h in _HEADS):
+        refs.append(_DESCRIBED)
+    if cjk:
+        refs.append(_CJK_REF)
+    for pattern in refs:
+        for m in pattern.finditer(text, start, end):
+            found.append(Mention(start=m.start(), end=m.end(), kind="ref", key="", name=m.group(0)))
     found.sort(key=lambda x: (x.start, -(x.end - x.start), x.kind != "company"))
     kept: list[Mention] = []
     for mention in found:

@@ -112,9 +112,15 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             rf"|\b{_N}-year\b|\bmulti-?year\b|\bau\s+cours\s+des\s+{_N}\s+prochaines\s+années"
             rf"|\bsur\s+{_N}\s+ans\b|\bin\s+den\s+(?:nächsten|kommenden)\s+{_N}\s+Jahren"
             rf"|(?:未来|今后|今後|接下来|往后)\s?{_CJKN}\s?年|(?<!\d){_CJKN}\s?年(?:内|間|间|里|中)"
-            rf"|(?<!\d){_CJKN}年(?=(?:再|共|累计)?(?:投|投入|投资|斥资))|향후\s?{_CJKN}\s?년|(?<!\d){_CJKN}\s?년간"
-            rf"|\b(20\d\d)\s?(?:-|–|—|to|through|until)\s?(?:20)?\d\d\b(?!\s?年\s?\d)"
-            rf"|\bbetween\s+20\d\d\s+and\s+20\d\d\b|(?:20\d\d)\s?年?\s?(?:至|到|~|-)\s?(?:20\d\d)\s?年",
+            rf"|(?<!\d){_CJKN}年(?=(?:再|共|累计)?(?:投|投入|投资|斥资))|향후\s?{_CJKN}\s?년|(?<!\d){_CJKN}\s?년간",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "multi_year_range",
+        re.compile(
+            r"(?<!\d)(20\d\d)\s?(?:-|–|—|to|through|until)\s?(?:20)?\d\d\b(?!\s?年\s?\d)"
+            r"|\bbetween\s+20\d\d\s+and\s+20\d\d\b|(?:20\d\d)\s?年?\s?(?:至|到|~|-)\s?(?:20\d\d)\s?年",
             re.IGNORECASE,
         ),
     ),
@@ -168,9 +174,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"|cette\s+année|l['’]an\s+(?:dernier|prochain)|l['’]année\s+(?:dernière|prochaine)"
             r"|dieses\s+Jahr(?:es)?|diesem\s+Jahr|letztes\s+Jahr|letzten\s+Jahr|vergangenen\s+Jahr"
             r"|nächstes\s+Jahr|nächsten\s+Jahr|kommenden\s+Jahr)\b"
-            r"|(?P<relcjk>今年|本年|去年|上年|明年|来年|來年|前年|全年|昨年|올해|금년|작년|지난해|내년|전년)"
-            r"|(?<![\d.,$€£/-])(?P<y>(?:19[89]|20\d)\d)(?![\d%])(?!\s?年\s?\d{1,2}\s?月)(?!\s?년\s?\d{1,2}\s?월)",
+            r"|(?P<relcjk>今年|本年|去年|上年|明年|来年|來年|前年|全年|昨年|올해|금년|작년|지난해|내년|전년)",
             re.IGNORECASE,
+        ),
+    ),
+    (
+        "year_number",
+        re.compile(
+            r"(?<![\d.,$€£/-])(?P<y>(?:19[89]|20\d)\d)(?![\d%])(?!\s?年\s?\d{1,2}\s?月)(?!\s?년\s?\d{1,2}\s?월)"
         ),
     ),
 ]
@@ -242,11 +253,67 @@ def _norm(raw: str) -> str:
     return " ".join(raw.lower().replace("’", "'").split())
 
 
+# A pattern runs only where one of its words occurs: most sentences have no quarter or half.
+_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "multi_year": ("year", "年", "년", "ans", "années", "jahre"),
+    "multi_year_range": ("20",),
+    "cumulative": (
+        "already",
+        "to date",
+        "so far",
+        "cumulativ",
+        "since",
+        "累计",
+        "累計",
+        "迄今",
+        "至今",
+        "누적",
+        "これまで",
+    ),
+    "quarter": (
+        "quarter",
+        "q1",
+        "q2",
+        "q3",
+        "q4",
+        "1q",
+        "2q",
+        "3q",
+        "4q",
+        "季",
+        "분기",
+        "四半期",
+        "当期",
+        "trimestre",
+        "quartal",
+    ),
+    "quarter_context": ("quarter", "单季", "單季"),
+    "half": ("half", "h1", "h2", "s1", "s2", "半年", "반기", "上期", "下期"),
+    "fiscal_year": (
+        "fiscal",
+        "financial year",
+        "fy",
+        "财年",
+        "財年",
+        "年度",
+        "회계",
+        "사업연도",
+        "exercice",
+        "geschäftsjahr",
+    ),
+    "year": ("year", "年", "년", "jahr", "année", "l'an", "l’an"),
+    "year_number": ("19", "20"),
+}
+
+
 def find_periods(text: str, start: int, end: int) -> list[PeriodMention]:
     """Time expressions in text[start:end], earlier kinds in `_PATTERNS` winning overlaps."""
     taken: list[tuple[int, int]] = []
     found: list[PeriodMention] = []
+    lowered = text[start:end].lower()
     for kind, pattern in _PATTERNS:
+        if not any(t in lowered for t in _TRIGGERS[kind]):
+            continue
         for m in pattern.finditer(text, start, end):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
@@ -261,6 +328,8 @@ def find_periods(text: str, start: int, end: int) -> list[PeriodMention]:
 def _mention(kind: str, m: re.Match[str], text: str) -> PeriodMention | None:
     g = m.groupdict()
     s, e = m.start(), m.end()
+    if kind == "multi_year_range":
+        return PeriodMention(start=s, end=e, kind="multi_year")
     if kind in {"multi_year", "cumulative", "quarter_context"}:
         return PeriodMention(start=s, end=e, kind=kind)
     if kind == "quarter":

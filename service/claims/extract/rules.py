@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from datetime import date
 
+import re
+
 import msgspec
 
 from service.claims.extract import attribution, classify, cues
-from service.claims.extract.amounts import Money, find_amounts
+from service.claims.extract.amounts import MONEY_HINT, Money, find_amounts
 from service.claims.extract.entities import Mention, find_mentions
 from service.claims.extract.model import Extracted
 from service.claims.extract.periods import Period, PeriodMention, find_periods, last_quarter_before
@@ -22,6 +24,8 @@ from service.claims.extract.sentences import clause_breaks, clause_of, sentences
 from service.companies.registry import Registry, load_registry
 
 VERSION = "1.0.0"
+
+_PARAGRAPH = re.compile(r"[^\n]+")
 
 # How far back (in sentences) a spender named earlier still carries over.
 CARRY_SENTENCES = 3
@@ -38,46 +42,62 @@ def extract(
     text: str, *, published: date | None, language: str | None, registry: Registry | None = None
 ) -> list[Extracted]:
     reg = registry if registry is not None else load_registry()
-    amounts = find_amounts(text, language=language)
-    if not amounts:
+    spans = _active_sentences(text)
+    if not spans:
         return []
-    spans = sentences(text)
-    mentions = find_mentions(text, 0, len(text), reg)
-    periods = find_periods(text, 0, len(text))
     claims: list[_Claim] = []
-    history: list[list[tuple[Mention, str]]] = []
-    ai = 0
-    mi = 0
+    history = _History(text, spans, reg)
+    context = _QuarterContext(text, published)
     for si, (s, e) in enumerate(spans):
-        sent_mentions: list[Mention] = []
-        while mi < len(mentions) and mentions[mi].start < e:
-            if mentions[mi].start >= s:
-                sent_mentions.append(mentions[mi])
-            mi += 1
-        roles = [(m, attribution.role(text, m, s)) for m in sent_mentions]
-        sent_amounts: list[Money] = []
-        while ai < len(amounts) and amounts[ai].start < e:
-            if amounts[ai].start >= s:
-                sent_amounts.append(amounts[ai])
-            ai += 1
-        if sent_amounts and cues.SPEND.search(text, s, e):
-            claims.extend(
-                _sentence_claims(
-                    text,
-                    si,
-                    (s, e),
-                    sent_amounts,
-                    roles,
-                    history,
-                    claims,
-                    periods,
-                    published=published,
-                    language=language,
-                    registry=reg,
-                )
+        if s < 0:
+            continue
+        if not MONEY_HINT.search(text, s, e):
+            continue
+        amounts = find_amounts(text, language=language, start=s, end=e)
+        if not amounts:
+            continue
+        sentence_cues = classify.Cues(text, s, e)
+        if not sentence_cues.spans("spend"):
+            continue
+        claims.extend(
+            _sentence_claims(
+                text,
+                si,
+                (s, e),
+                amounts,
+                sentence_cues,
+                history,
+                claims,
+                context,
+                published=published,
+                language=language,
+                registry=reg,
             )
-        history.append(roles)
+        )
     return _dedupe(claims, language)
+
+
+def _active_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentences of the paragraphs that hold money, each with the paragraph before it.
+
+    Paragraphs without a currency sign or word cannot hold a claim, and only the one just
+    before a money paragraph can name the spender it carries; skipping the rest keeps
+    extraction far below the cost of parsing the page. A (-1, -1) marks skipped text.
+    """
+    paragraphs = [(m.start(), m.end()) for m in _PARAGRAPH.finditer(text)]
+    money = [bool(MONEY_HINT.search(text, s, e)) for s, e in paragraphs]
+    if not any(money):
+        return []
+    out: list[tuple[int, int]] = []
+    last = -2
+    for i, (s, e) in enumerate(paragraphs):
+        if not (money[i] or (i + 1 < len(money) and money[i + 1])):
+            continue
+        if last != i - 1:
+            out.append((-1, -1))
+        last = i
+        out.extend((s + a, s + b) for a, b in sentences(text[s:e]))
+    return out
 
 
 def _sentence_claims(
@@ -85,10 +105,10 @@ def _sentence_claims(
     si: int,
     sent: tuple[int, int],
     amounts: list[Money],
-    roles: list[tuple[Mention, str]],
-    history: list[list[tuple[Mention, str]]],
+    sentence_cues: classify.Cues,
+    history: _History,
     claims: list[_Claim],
-    periods: list[PeriodMention],
+    context: _QuarterContext,
     *,
     published: date | None,
     language: str | None,
@@ -96,15 +116,19 @@ def _sentence_claims(
 ) -> list[_Claim]:
     s, e = sent
     breaks = clause_breaks(text, s, e)
-    earlier = [x for sentence in history[-CARRY_SENTENCES:] for x in sentence]
+    roles = history.roles(si)
+
+    def earlier() -> list[tuple[Mention, str]]:
+        return [x for sentence in history.before(si, CARRY_SENTENCES) for x in sentence]
+
     paired = attribution.respectively(text, sent, amounts, roles)
-    sent_periods = [p for p in periods if s <= p.start < e]
+    sent_periods = find_periods(text, s, e)
     out: list[_Claim] = []
     prev_period: Period | None = None
     for i, amount in enumerate(amounts):
         seg = (amounts[i - 1].end if i else s, amounts[i + 1].start if i + 1 < len(amounts) else e)
         clause = clause_of(breaks, amount.start, s, e)
-        w = classify.Window(text, amount, clause, seg, e)
+        w = classify.Window(sentence_cues, amount, clause, seg)
         if not classify.is_spending(w):
             continue
         explicit = True
@@ -133,7 +157,9 @@ def _sentence_claims(
             if repeat is not None:
                 spender = attribution.Spender(kind=repeat.key[0], key=repeat.key[1], explicit=False)
             else:
-                spender = _carried(text, history, claims + out, si, registry)
+                spender = _carried(
+                    text, history.before(si, CARRY_SENTENCES), claims + out, si, registry
+                )
         if spender is None:
             continue
         company = registry.by_slug.get(spender.key) if spender.kind == "company" else None
@@ -141,7 +167,7 @@ def _sentence_claims(
         candidates = [
             p
             for p in sent_periods
-            if p.kind != "cumulative" or w.distance(cues.ACTUAL, clause_only=True) is not None
+            if p.kind != "cumulative" or w.distance("actual", clause_only=True) is not None
         ]
         mention = classify.pick_period(w, candidates, sent)
         baseline = bool(
@@ -153,7 +179,9 @@ def _sentence_claims(
             mention,
             published=published,
             fy_end_month=fy_end,
-            quarter_context=_quarter_context(periods, amount.start, published),
+            quarter_context=context.at(amount.start)
+            if mention and mention.kind == "quarter_context"
+            else None,
         )
         if (
             mention is None
@@ -272,20 +300,64 @@ def _carried_period(claims: list[_Claim], si: int) -> Period | None:
     return None
 
 
-def _quarter_context(
-    periods: list[PeriodMention], pos: int, published: date | None
-) -> tuple[int | None, int] | None:
-    """ "当季", "the quarter", "quarterly": the quarter the article names nearest, else the last one."""
-    explicit = [p for p in periods if p.kind == "quarter" and p.quarter]
-    if explicit:
-        before = [p for p in explicit if p.start < pos]
-        p = before[-1] if before else explicit[0]
-        period = classify.period_of(p, published=published, fy_end_month=12, quarter_context=None)
-        return (period.year, p.quarter or 0)
-    if published is None:
-        return None
-    year, quarter = last_quarter_before(published)
-    return (year, quarter)
+class _History:
+    """Names and their roles per sentence, found only for the sentences someone asks about."""
+
+    def __init__(self, text: str, spans: list[tuple[int, int]], registry: Registry) -> None:
+        self.text = text
+        self.spans = spans
+        self.registry = registry
+        self._roles: dict[int, list[tuple[Mention, str]]] = {}
+
+    def roles(self, si: int) -> list[tuple[Mention, str]]:
+        if si < 0 or self.spans[si][0] < 0:
+            return []
+        if si not in self._roles:
+            s, e = self.spans[si]
+            self._roles[si] = [
+                (m, attribution.role(self.text, m, s))
+                for m in find_mentions(self.text, s, e, self.registry)
+            ]
+        return self._roles[si]
+
+    def before(self, si: int, n: int) -> list[list[tuple[Mention, str]]]:
+        """The roles of up to `n` sentences before `si`, stopping at skipped text."""
+        out: list[list[tuple[Mention, str]]] = []
+        for j in range(si - 1, max(-1, si - 1 - n), -1):
+            if self.spans[j][0] < 0:
+                break
+            out.insert(0, self.roles(j))
+        return out
+
+
+class _QuarterContext:
+    """ "当季", "the quarter", "quarterly": the quarter the article names nearest, else the last one.
+
+    Scanned only when a sentence needs it: most articles never do.
+    """
+
+    def __init__(self, text: str, published: date | None) -> None:
+        self.text = text
+        self.published = published
+        self._explicit: list[PeriodMention] | None = None
+
+    def at(self, pos: int) -> tuple[int | None, int] | None:
+        if self._explicit is None:
+            self._explicit = [
+                p
+                for p in find_periods(self.text, 0, len(self.text))
+                if p.kind == "quarter" and p.quarter
+            ]
+        if self._explicit:
+            before = [p for p in self._explicit if p.start < pos]
+            p = before[-1] if before else self._explicit[0]
+            period = classify.period_of(
+                p, published=self.published, fy_end_month=12, quarter_context=None
+            )
+            return (period.year, p.quarter or 0)
+        if self.published is None:
+            return None
+        return last_quarter_before(self.published)
 
 
 def _same_script(sentence: str, language: str | None) -> bool:
