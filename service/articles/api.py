@@ -42,17 +42,27 @@ def _invalid_url(exc: urls.InvalidURL, field: str = "url") -> ProblemError:
 async def _submit(
     conn: Conn, *, url: str, html: str | None, published: date | None
 ) -> tuple[Article, bool]:
-    """The article for `url`, and whether this call created it."""
+    """The article for `url`, and whether this call queued work (a new article, or a page
+    handed over for a known article that has none yet)."""
     key = urls.normalise(url)
     raw = zlib.compress(html.encode("utf-8"), 6) if html is not None else None
-    created = await queries.insert(
-        conn, url=urls.check(url), url_key=key, raw_html=raw, published_hint=published
-    )
-    if created is not None:
-        return created, True
-    existing = await queries.get_by_key(conn, key)
-    assert existing is not None  # a conflicting row was there a moment ago; rows are not deleted
-    return existing, False
+    for _ in range(3):  # a row deleted between the insert and the read: try again
+        created = await queries.insert(
+            conn, url=urls.check(url), url_key=key, raw_html=raw, published_hint=published
+        )
+        if created is not None:
+            return created, True
+        if raw is not None:
+            # The partner's page is not dropped when we failed to fetch the URL ourselves.
+            supplied = await queries.supply_page(
+                conn, url_key=key, raw_html=raw, published_hint=published
+            )
+            if supplied is not None:
+                return supplied, True
+        existing = await queries.get_by_key(conn, key)
+        if existing is not None:
+            return existing, False
+    raise ProblemError(409, "conflict", "the article changed while it was submitted; retry")
 
 
 class ArticleController(Controller):
@@ -66,7 +76,9 @@ class ArticleController(Controller):
         description=(
             "Queue an article by URL, or send the page's HTML to skip the fetch. "
             "The same URL (after normalising case, default port, trailing slash, fragment and "
-            "tracking parameters) returns the existing article with 200 instead of a new one."
+            "tracking parameters) returns the existing article with 200 instead of a new one. "
+            "HTML sent for a known article that has no page yet (its fetch failed) is taken: "
+            "the article is queued again and the answer is 202."
         ),
         responses={
             200: ResponseSpec(Article, description="The URL was known: the existing article."),
