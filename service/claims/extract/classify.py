@@ -96,7 +96,7 @@ def is_spending(w: Window) -> bool:
 
 
 def category(
-    w: Window, *, target_after: bool, investor: bool, fallback: str | None
+    w: Window, *, target_after: int | None, investor: bool, fallback: str | None
 ) -> tuple[str, bool]:
     """(category, whether a word in the text said so)."""
     for label, name in (
@@ -107,9 +107,9 @@ def category(
         d = w.distance(label)
         if d is not None and d < OUTSIDE:
             return name, True
-    if target_after:
-        return "investment", True
     scored: list[tuple[int, str]] = []
+    if target_after is not None:
+        scored.append((target_after, "investment"))
     for label, name in (
         ("capex", "capex"),
         ("ai", "ai_infrastructure"),
@@ -140,6 +140,9 @@ def _estimate(w: Window, *, group: bool, prior_estimate: bool) -> bool:
     return weak is not None and (group or prior_estimate)
 
 
+_STATUS_LABELS = ("estimate_strong", "estimate_weak", "guidance", "planned", "actual")
+
+
 def status(
     w: Window,
     period: Period,
@@ -150,6 +153,9 @@ def status(
     baseline: bool,
 ) -> tuple[str, bool]:
     """(status, whether a word in the text said so)."""
+    if not any(w.matches(label) for label in _STATUS_LABELS):
+        # "A and B are expected to spend $X and $Y": the verb sits before the first figure.
+        w = Window(w.cues, w.amount, w.clause, (w.cues.start, w.seg[1]))
     if _estimate(w, group=group, prior_estimate=prior_estimate):
         return "estimate", True
     guidance = w.distance("guidance")
@@ -164,20 +170,11 @@ def status(
     ):
         if period.year < published.year:
             return "actual", True
-        elif (
-            not period.fiscal
-            and period.period == "quarter"
-            and period.quarter
-            and period.year == published.year
-        ):
-            if 3 * period.quarter < published.month:
-                return "actual", True
-    if (
-        period.period == "multi_year"
-        and w.distance("actual") is not None
-        and ((w.distance("actual") or 0) < (w.distance("planned") or OUTSIDE * 2))
-    ):
-        return "actual", True
+        quarter_over = (
+            period.period == "quarter" and period.quarter and 3 * period.quarter < published.month
+        )
+        if not period.fiscal and period.year == published.year and quarter_over:
+            return "actual", True
     planned = w.distance("planned")
     actual = w.distance("actual")
     if actual is not None and (planned is None or actual < planned):

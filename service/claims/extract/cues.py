@@ -40,7 +40,7 @@ NOT_SPEND = re.compile(
 
 # "$5 billion higher than ...", "raised capex by $10 billion": a difference, not a total.
 DELTA_AFTER = re.compile(
-    r"^\s*(?:more|less|higher|lower|above|below|over|under)\s+than\b|^\s*(?:increase|rise|jump|drop|decrease)",
+    r"\s*(?:more|less|higher|lower|above|below|over|under)\s+than\b|\s*(?:increase|rise|jump|drop|decrease)",
     _I,
 )
 DELTA_BEFORE = re.compile(
@@ -146,7 +146,15 @@ SOURCE_AFTER = re.compile(r"^\s*(?:analysts?|research|estimates?|forecasts?|pred
 AGENT_BEFORE = re.compile(r"\bby\s*$", _I)
 # "$40 billion in US-based start-up OpenAI": the company after the amount is what is bought into.
 INVEST_TARGET_GAP = re.compile(
-    r"^[^.;]{0,30}?\b(?:in|into|stake\s+in|of)\s+(?:[\w-]+\s+|\([^)]{0,20}\)\s+){0,6}$", _I
+    r"^[^.;]{0,30}?\b(?:in|into|stake\s+in|of)\s+"
+    r"(?:(?!(?:via|through|with|for|to|by|and)\b)[\w-]+\s+|\([^)]{0,20}\)\s+){0,6}$",
+    _I,
+)
+# "$13 billion in the ChatGPT maker": money put into a company the text only describes.
+INVEST_IN_AFTER = re.compile(
+    r"\s+(?:in|into)\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,4}?"
+    r"(?:maker|start-?up|startup|developer|company|firm|lab|unicorn|venture|business|unit|rival)\b",
+    _I,
 )
 
 

@@ -159,7 +159,7 @@ _UNKNOWN_LATIN: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
     ),
 )
 _UNKNOWN_CJK = re.compile(
-    r"(?P<n4>[\u4e00-\u9fff]{2,6}?(?:集团|集團|公司|科技|控股|银行|銀行|资本|資本))"
+    r"(?<![\u4e00-\u9fff])(?P<n4>(?![该這这其等和与與及])[\u4e00-\u9fff]{2,6}?(?:集团|集團|公司|控股|银行|銀行))"
     r"(?=[\u4e00-\u9fff]{0,4}(?:计划|將|将|拟|宣布|投资|投入|斥资|规划|表示|预计))"
 )
 _NOT_NAMES = frozenset(

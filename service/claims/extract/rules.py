@@ -206,13 +206,7 @@ def _sentence_claims(
             prior_estimate=prior_estimate,
             baseline=baseline,
         )
-        target_after = any(
-            r == "target"
-            and m.kind in {"company", "unknown"}
-            and amount.end <= m.start < clause[1]
-            and cues.INVEST_TARGET_GAP.match(text[amount.end : m.start])
-            for m, r in roles
-        )
+        target_after = _invested_in(text, amount, roles, clause)
         investor = bool(company and company.kind.lower() in classify.INVESTOR_KINDS)
         fallback = next(
             (
@@ -298,6 +292,22 @@ def _carried_period(claims: list[_Claim], si: int) -> Period | None:
         if c.sentence == si - 1 and c.out.period == "year" and c.out.year is not None:
             return Period(period="year", year=c.out.year, quarter=None, fiscal=c.out.fiscal)
     return None
+
+
+def _invested_in(
+    text: str, amount: Money, roles: list[tuple[Mention, str]], clause: tuple[int, int]
+) -> int | None:
+    """How far after the amount a company it is invested in is named ("$40bn in OpenAI")."""
+    for m, r in roles:
+        if (
+            r == "target"
+            and m.kind in {"company", "unknown"}
+            and amount.end <= m.start < clause[1]
+            and cues.INVEST_TARGET_GAP.match(text[amount.end : m.start])
+        ):
+            return m.start - amount.end
+    described = cues.INVEST_IN_AFTER.match(text, amount.end, min(len(text), amount.end + 70))
+    return described.end() - amount.end if described else None
 
 
 class _History:
