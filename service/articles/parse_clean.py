@@ -1,5 +1,8 @@
 """Lines an extractor keeps that are not article text: the headline again, and the short
-promotional, navigational and credit lines news sites put around and inside a story."""
+promotional, navigational and credit lines news sites put around and inside a story.
+
+Copyright lines are left alone: wire stories carry theirs as part of the article.
+"""
 
 from __future__ import annotations
 
@@ -28,7 +31,6 @@ _BOILERPLATE = re.compile(
       | like\s+this\s+(?:story|article)\b.*|share\s+this\s+(?:story|article)\b.*
       | \d*\s*comments?|leave\s+a\s+(?:comment|reply)|tell\s+us\s+what\s+you\s+think.*
       | (?:source|sources)\s*:\s*\S.{0,60}
-      | (?:copyright|©|\(c\)).*|.*\ball\s+rights\s+reserved\b.*
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
