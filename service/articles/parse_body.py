@@ -18,7 +18,6 @@ import lxml.html
 import trafilatura
 from lxml.etree import ParserError
 from trafilatura.readability_lxml import Document as Readability
-from trafilatura.utils import load_html
 
 _WORD = re.compile(r"\w+")
 _SPACE = re.compile(r"[ \t\r\f\v\xa0\u200b]+")
@@ -109,7 +108,7 @@ class _Lines:
 def readability_text(html: str) -> str:
     """Body text by the readability algorithm, one paragraph a line."""
     try:
-        tree = load_html(html)
+        tree = trafilatura.load_html(html)
         if tree is None:
             return ""
         summary = Readability(tree, min_text_length=25).summary()
