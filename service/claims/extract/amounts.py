@@ -287,9 +287,7 @@ def parse_number(raw: str, *, language: str | None = None) -> Decimal:
         s = s.replace(",", "") if thousands else s.replace(",", ".")
     elif "." in s:
         groups = s.split(".")
-        if comma_decimal and all(len(g) == 3 for g in groups[1:]):
-            s = s.replace(".", "")
-        elif len(groups) > 2:
+        if (comma_decimal and all(len(g) == 3 for g in groups[1:])) or len(groups) > 2:
             s = s.replace(".", "")
     try:
         return Decimal(s)

@@ -7,7 +7,6 @@ own years and verbs ("$100 billion for 2025, up from $77 billion last year").
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from service.claims.extract import cues, lexicon

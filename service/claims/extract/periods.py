@@ -302,7 +302,20 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
         "exercice",
         "geschäftsjahr",
     ),
-    "year": ("year", "年", "년", "jahr", "année", "l'an", "l’an"),
+    "year": (
+        "year",
+        "年",
+        "년",
+        "올해",
+        "금년",
+        "작년",
+        "지난해",
+        "내년",
+        "jahr",
+        "année",
+        "l'an",
+        "l’an",
+    ),
     "year_number": ("19", "20"),
 }
 

@@ -9,9 +9,8 @@ twice (a summary and the body, two languages) is kept once.
 
 from __future__ import annotations
 
-from datetime import date
-
 import re
+from datetime import date
 
 import msgspec
 
@@ -220,7 +219,7 @@ def _sentence_claims(
             w, target_after=target_after, investor=investor, fallback=fallback
         )
         confidence = 0.92
-        confidence *= 1.0 if explicit else 0.85
+        confidence *= 1.0 if spender.explicit else 0.85
         confidence *= 0.8 if spender.kind == "unknown" else 1.0
         confidence *= 1.0 if category_said else 0.9
         confidence *= 1.0 if status_said else 0.95
