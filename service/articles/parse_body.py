@@ -64,6 +64,10 @@ _NEXT_TO_NOTHING = 500
 # Agreement above which the fast extraction and readability are taken to have found the
 # same article, so no third opinion is needed.
 _SETTLED = 0.9
+# Lines before the first and after the last paragraph readability also found are dropped
+# when this short: datelines, "Comments", newsletter and section labels. Longer ones may be
+# a lead or a closing paragraph readability missed.
+_EDGE_MAX_WORDS = 10
 # A line counts as present in another text when half of its word trigrams are there.
 _PRESENT = 0.5
 
@@ -196,6 +200,23 @@ def _locate(lines: list[str], line: str, *, after: int) -> int:
     return best
 
 
+def trim_edges(text: str, other: str) -> str:
+    """``text`` without short lines outside the span of paragraphs ``other`` also has."""
+    if not other:
+        return text
+    in_other = _Lines(other)
+    lines = text.split("\n")
+    shared = [i for i, line in enumerate(lines) if in_other.presence(line) >= _PRESENT]
+    if not shared:
+        return text
+    first, last = shared[0], shared[-1]
+    return "\n".join(
+        line
+        for i, line in enumerate(lines)
+        if first <= i <= last or len(words(line)) > _EDGE_MAX_WORDS
+    )
+
+
 def body(html: str, *, url: str | None, first: str) -> str:
     """Body text of ``html``; ``first`` is trafilatura's fast default extraction of it."""
     readable = readability_text(html)
@@ -204,4 +225,4 @@ def body(html: str, *, url: str | None, first: str) -> str:
     else:
         precise = precision_text(html, url=url, readable=readable)
         chosen = consensus([first, precise, readable])
-    return rescue(chosen, readable)
+    return trim_edges(rescue(chosen, readable), readable)

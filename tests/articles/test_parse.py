@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from service.articles.parse import Parsed, parse
-from service.articles.parse_body import agreement, consensus, rescue
+from service.articles.parse_body import agreement, consensus, rescue, trim_edges
 from service.articles.parse_clean import clean
 from service.articles.parse_meta import language
 
@@ -219,6 +219,17 @@ def test_rescue_puts_a_missing_paragraph_back_in_place() -> None:
     assert merged == [ENGLISH[0], ENGLISH[1] + " " + ENGLISH[1], ENGLISH[2]]
     # A short line only the other extraction has is not taken: it is as likely a caption.
     assert rescue(base, "Photo: a warehouse in Leipzig.\n" + other).count("Photo") == 0
+
+
+def test_trim_edges_drops_short_lines_outside_what_both_extractions_found() -> None:
+    text = "\n".join(
+        ["Tuesday 22 January 2019, 10:13", *ENGLISH, "Comments", "Pick Six Newsletter"]
+    )
+    assert trim_edges(text, "\n".join(ENGLISH[1:3])).split("\n") == ENGLISH
+    # Without anything in common there is no span to trim to.
+    assert trim_edges(text, "unrelated words only") == text
+    # A long line outside the span may be a lead readability missed: it stays.
+    assert trim_edges(text, "\n".join(ENGLISH[1:])).split("\n")[0] == ENGLISH[0]
 
 
 def test_clean_drops_headline_and_promo_lines_but_not_prose() -> None:
