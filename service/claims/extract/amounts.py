@@ -249,7 +249,9 @@ _CJK_ATOM = re.compile(
     rf"(?P<body>(?:(?:{_CJK_NUM})\s?(?:{_CJK_UNIT})\s?)+)(?P<suf>{_CJK_SUFFIX})?"
 )
 _CJK_SEGMENT = re.compile(rf"({_CJK_NUM})\s?({_CJK_UNIT})")
-_CJK_RANGE_LOW = re.compile(r"(\d+(?:\.\d+)?)\s*(?:-|–|—|~|～|至|到|에서)\s*$")
+_CJK_RANGE_LOW = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(万亿|萬億|亿|億|万|萬|억|조|兆)?\s*(?:-|–|—|~|～|至|到|에서)\s*$"
+)
 _BETWEEN = re.compile(
     rf"(?:between|entre|zwischen)\s+(?P<pre>{_LATIN_PREFIX})?\s?(?P<num>{_NUM})"
     rf"(?:\s?(?P<scale>{_LATIN_SCALE})(?![A-Za-z]))?(?:\s?{_LATIN_SUFFIX})?\s+(?:and|et|und|y|e)\s+$",
@@ -464,7 +466,8 @@ def _cjk_atoms(text: str, language: str | None, lo: int, hi: int) -> list[Money]
         low, lo_start = high, start
         rng = _CJK_RANGE_LOW.search(text, max(0, start - 20), start)
         if rng and not pre:
-            candidate = _to_int(parse_number(rng.group(1)) * last_unit)
+            unit = _unit_value(rng.group(2)) if rng.group(2) else last_unit
+            candidate = _to_int(parse_number(rng.group(1)) * unit)
             if 0 < candidate < high and candidate * 20 >= high:
                 low, lo_start = candidate, rng.start(1)
         if high < MIN_AMOUNT:

@@ -134,7 +134,9 @@ TARGET_BEFORE = re.compile(
     _I,
 )
 TARGET_AFTER = re.compile(
-    r"^['’]s\s+(?:valuation|shares?|stock|revenue|market)|^\s+(?:has\s+|had\s+)?(?:received|raised|raises|secured)"
+    r"^['’]s\s+(?:valuation|shares?|stock|revenue|market)|^\s+(?:has\s+|had\s+)?(?:received|secured)"
+    r"|^\s+(?:has\s+|had\s+|is\s+)?(?:raised|raises|raising)\s+(?:about\s+|over\s+|more\s+than\s+|"
+    r"nearly\s+|some\s+|another\s+|an?\s+(?:additional|further)\s+)?(?:[$€£¥₩₹]|US\$|\d)"
     r"|^\s+(?:was|is\s+being|will\s+be)\s+(?:acquired|bought)|^\s*(?:获得|獲得|融资|融資)",
     _I,
 )

@@ -51,12 +51,12 @@ CUES: dict[str, tuple[str, ...]] = {
         "forschung und entwicklung|f&e|研发|研發|研究开发|研究開発|연구개발|연구 개발"
     ),
     "acquisition": _cues(
-        "acquire|acquires|acquired|acquiring|acquisition|acquisitions|buyout|buy-out|"
+        "purchased|purchases|purchasing|buys|buying|agreed to buy|acquire|acquires|acquired|acquiring|acquisition|acquisitions|buyout|buy-out|"
         "takeover|take over|merger|purchase of|to buy|to purchase|bought|rachat|übernahme|"
         "übernehmen|收购|收購|并购|併購|인수|買収"
     ),
     "ai": _cues(
-        "artificial intelligence|data center*|data centre*|datacenter*|datacentre*|compute|"
+        "ai infrastructure|AI基础设施|AI基礎設施|AI인프라|AI 인프라|AIインフラ|artificial intelligence|data center*|data centre*|datacenter*|datacentre*|compute|"
         "computing capacity|computing power|gpu|gpus|accelerator*|supercomput*|server|"
         "servers|centres de données|centre de données|intelligence artificielle|"
         "rechenzentr*|人工智能|数据中心|數據中心|算力|智算|服务器|데이터센터|데이터 센터|인공지능|データセンター|人工知能"
@@ -116,11 +116,7 @@ class _Index:
         self.max_phrase = 1
         for label, words in CUES.items():
             for word in words:
-                if (
-                    not word.isascii()
-                    and not any(c.isalpha() and c.isascii() for c in word)
-                    and (_is_cjk(word[0]))
-                ):
+                if any(_is_cjk(ch) for ch in word):
                     self.cjk.setdefault(word, set()).add(label)
                     continue
                 tokens = tuple(_TOKEN.findall(word.lower()))

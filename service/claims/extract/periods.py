@@ -183,6 +183,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"(?<![\d.,$€£/-])(?P<y>(?:19[89]|20\d)\d)(?![\d%])(?!\s?年\s?\d{1,2}\s?月)(?!\s?년\s?\d{1,2}\s?월)"
             r"(?!\s?(?:[亿億万萬억조兆千百元円원]|billion|million|trillion|bn|mn|milliard|Milliard|Mrd))"
+            r"(?!\s?[年년]\s?(?:前|以前|까지|まで))"
         ),
     ),
 ]
@@ -240,7 +241,10 @@ _REL = {
 # "by 2030" is a deadline, "in 2022" inside a date is when something was said: neither is
 # the span the money covers.
 _NOT_A_PERIOD_BEFORE = re.compile(
-    rf"(?:\bby|\buntil|\bbefore|\bsince|{_MONTHS}\s+\d{{1,2}},?|\d{{1,2}}\s+{_MONTHS})\s*$|(?<![高低大小多少等])[于於]$",
+    rf"(?:\bby|\buntil|\bbefore|\bsince|\bthrough|\bthru|\bbis|\bjusqu['’]en|\bd['’]ici|{_MONTHS}"
+    r"|\d{1,2}\s+"
+    + _MONTHS
+    + r")\s*(?:\d{1,2},?\s*)?$|(?<![高低大小多少等])[于於]$|(?:到|至|截至|截止)\s*$",
     re.IGNORECASE,
 )
 
