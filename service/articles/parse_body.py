@@ -20,6 +20,8 @@ from lxml.etree import ParserError
 from trafilatura.readability_lxml import Document as Readability
 
 _WORD = re.compile(r"\w+")
+# Han, kana and hangul: a run of them is one \w+ token however long the sentence.
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _SPACE = re.compile(r"[ \t\r\f\v\xa0\u200b]+")
 # Block-level tags whose content starts a new line in the readability rendering.
 _BLOCK_TAGS = frozenset(
@@ -74,6 +76,12 @@ _PRESENT = 0.5
 
 def words(text: str) -> list[str]:
     return _WORD.findall(text)
+
+
+def length(line: str) -> int:
+    """Length of a line in words, counting two CJK characters as one word, so that length
+    thresholds treat a Chinese sentence like an English one."""
+    return len(words(line)) + len(_CJK.findall(line)) // 2
 
 
 def shingles(text: str, *, n: int = 4) -> Counter[tuple[str, ...]]:
@@ -158,7 +166,7 @@ def consensus(candidates: Sequence[str]) -> str:
 
 
 def _is_prose(line: str) -> bool:
-    return len(words(line)) >= _RESCUE_MIN_WORDS and bool(_SENTENCE_END.search(line))
+    return length(line) >= _RESCUE_MIN_WORDS and bool(_SENTENCE_END.search(line))
 
 
 def rescue(base: str, other: str) -> str:
@@ -213,7 +221,7 @@ def trim_edges(text: str, other: str) -> str:
     return "\n".join(
         line
         for i, line in enumerate(lines)
-        if first <= i <= last or len(words(line)) > _EDGE_MAX_WORDS
+        if first <= i <= last or length(line) > _EDGE_MAX_WORDS
     )
 
 

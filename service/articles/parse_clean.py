@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from service.articles.parse_body import agreement, words
+from service.articles.parse_body import agreement, length, words
 
 # Only short lines are judged: a long paragraph that happens to start with "Follow" or
 # "Related" is prose, and dropping real text costs more than keeping a stray link.
@@ -38,7 +38,7 @@ _BOILERPLATE = re.compile(
 
 def is_boilerplate(line: str) -> bool:
     stripped = line.strip(" -–—•*|")
-    return len(words(stripped)) <= _MAX_WORDS and bool(_BOILERPLATE.match(stripped))
+    return length(stripped) <= _MAX_WORDS and bool(_BOILERPLATE.match(stripped))
 
 
 def is_headline(line: str, title: str | None) -> bool:

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from service.articles.parse import Parsed, parse
-from service.articles.parse_body import agreement, consensus, rescue, trim_edges
+from service.articles.parse_body import agreement, consensus, length, rescue, trim_edges
 from service.articles.parse_clean import clean
 from service.articles.parse_meta import language
 
@@ -230,6 +230,14 @@ def test_trim_edges_drops_short_lines_outside_what_both_extractions_found() -> N
     assert trim_edges(text, "unrelated words only") == text
     # A long line outside the span may be a lead readability missed: it stays.
     assert trim_edges(text, "\n".join(ENGLISH[1:])).split("\n")[0] == ENGLISH[0]
+
+
+def test_chinese_sentences_count_as_long_lines() -> None:
+    lead = "小米集团董事长表示,公司计划在未来五年内投入两千亿元用于研发,重点布局芯片和人工智能。"
+    text = "\n".join([lead, *ENGLISH])
+    # One \w+ token per clause, but as long as an English sentence: not trimmed as a label.
+    assert length(lead) > 10
+    assert trim_edges(text, "\n".join(ENGLISH)).split("\n")[0] == lead
 
 
 def test_clean_drops_headline_and_promo_lines_but_not_prose() -> None:
