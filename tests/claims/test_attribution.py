@@ -165,3 +165,45 @@ def test_unknown_company_keeps_its_name() -> None:
 )
 def test_categories(text: str, category: str) -> None:
     assert one(text).category == category
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "want"),
+    [
+        (
+            "ソフトバンクグループは2025年度に設備投資として1兆円を計画している。",
+            "ja",
+            ("softbank", 10**12, "JPY", 2025, "capex"),
+        ),
+        (
+            "마이크로소프트는 아니고 삼성전자는 지난해 시설투자에 53조6000억원을 집행했다.",
+            "ko",
+            ("samsung", 53_600 * B, "KRW", 2024, "capex"),
+        ),
+        (
+            "Microsoft va investir 4 milliards d'euros en France dans ses centres de données en 2026.",
+            "fr",
+            ("microsoft", 4 * B, "EUR", 2026, "ai_infrastructure"),
+        ),
+        (
+            "SAP investiert 2026 rund 5 Milliarden Euro in Rechenzentren.",
+            "de",
+            ("sap", 5 * B, "EUR", 2026, "ai_infrastructure"),
+        ),
+    ],
+)
+def test_spenders_in_other_languages(
+    text: str, language: str, want: tuple[str, int, str, int, str]
+) -> None:
+    c = one(text, language=language)
+    assert (spender(c), c.amount_low, c.currency, c.year, c.category) == want
+
+
+def test_someone_elses_expectation_of_a_company_is_an_estimate() -> None:
+    c = one("Morgan Stanley expects Microsoft to spend $90 billion on capex in fiscal 2026.")
+    assert (spender(c), c.status, c.fiscal) == ("microsoft", "estimate", True)
+
+
+def test_paying_for_a_named_company_is_an_acquisition() -> None:
+    c = one("Alphabet will pay $32 billion for Wiz in cash.")
+    assert (spender(c), c.category) == ("alphabet", "acquisition")

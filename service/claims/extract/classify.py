@@ -15,21 +15,8 @@ from service.claims.extract.periods import Period, PeriodMention, resolve
 
 # Words outside the amount's own clause count, but only after every word inside it.
 OUTSIDE = 300
-INVESTOR_KINDS = frozenset(
-    {
-        "investor",
-        "fund",
-        "sovereign_fund",
-        "sovereign",
-        "bank",
-        "asset_manager",
-        "private_equity",
-        "venture",
-        "vc",
-        "pe",
-        "holding",
-    }
-)
+# Registry kinds whose money goes into other companies rather than into assets of their own.
+INVESTOR_KINDS = frozenset({"investor", "fund"})
 
 
 class Cues:

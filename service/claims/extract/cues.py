@@ -175,3 +175,17 @@ def nearest(
         if best is None or d < best:
             best = d
     return best
+
+
+# "will pay $32 billion for Wiz": paying for a named company is buying it.
+PAY_BEFORE = re.compile(
+    r"\bpa(?:y|ys|id|ying)\s+(?:about\s+|some\s+|roughly\s+|nearly\s+|more\s+than\s+|up\s+to\s+)?$",
+    _I,
+)
+FOR_NAME_AFTER = re.compile(
+    r"\s+for\s+(?:[A-Z][\w&.-]*)(?:\s+[A-Z][\w&.-]*){0,2}\b(?!\s+(?:chips?|GPUs?|servers?|data|cloud)\b)"
+)
+# "Morgan Stanley expects Microsoft to spend": someone else's expectation of the spender.
+EXPECTED_OF = re.compile(
+    r"\b(?:expects?|expected|forecasts?|predicts?|projects?|sees|estimates?|anticipates?)\s+$", _I
+)

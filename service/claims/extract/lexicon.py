@@ -19,7 +19,7 @@ def _cues(joined: str) -> tuple[str, ...]:
 
 CUES: dict[str, tuple[str, ...]] = {
     "spend": _cues(
-        "invest*|spend*|spent|capex|cap-ex|capital expenditure*|capital spending|"
+        "pay|pays|paid|paying|invest*|spend*|spent|capex|cap-ex|capital expenditure*|capital spending|"
         "expenditure*|outlay*|budget*|earmark*|allocat*|pour*|inject*|plow*|plough*|commit*|"
         "pledg*|splurge|spree|acqui*|purchas*|buy*|bought|takeover|r&d|"
         "research and development|data center*|data centre*|build*|fund|funds|funded|"
@@ -149,7 +149,7 @@ def _build() -> _Index:
 
 
 _INDEX = _build()
-_AI = re.compile(r"(?<![A-Za-z])(?:AI|KI)(?![A-Za-z])")
+_AI = re.compile(r"(?<![A-Za-z])(?:AI|KI|IA)(?![A-Za-z])")
 _HAS_CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\u3040-\u30ff]")
 
 

@@ -174,14 +174,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"|cette\s+année|l['’]an\s+(?:dernier|prochain)|l['’]année\s+(?:dernière|prochaine)"
             r"|dieses\s+Jahr(?:es)?|diesem\s+Jahr|letztes\s+Jahr|letzten\s+Jahr|vergangenen\s+Jahr"
             r"|nächstes\s+Jahr|nächsten\s+Jahr|kommenden\s+Jahr)\b"
-            r"|(?P<relcjk>今年|本年|去年|上年|明年|来年|來年|前年|全年|昨年|올해|금년|작년|지난해|내년|전년)",
+            r"|(?P<relcjk>今年|本年|去年|上年|明年|来年|來年|前年|(?<![年度])全年|昨年|올해|금년|작년|지난해|내년|전년)",
             re.IGNORECASE,
         ),
     ),
     (
         "year_number",
         re.compile(
-            r"(?<![\d.,$€£/-])(?P<y>(?:19[89]|20\d)\d)(?![\d%])(?!\s?年\s?\d{1,2}\s?月)(?!\s?년\s?\d{1,2}\s?월)"
+            r"(?<![\d.$€£/-])(?<!\d,)(?P<y>(?:19[89]|20\d)\d)(?![\d%])(?!\s?年\s?\d{1,2}\s?月)(?!\s?년\s?\d{1,2}\s?월)"
             r"(?!\s?(?:[亿億万萬억조兆千百元円원]|billion|million|trillion|bn|mn|milliard|Milliard|Mrd))"
             r"(?!\s?[年년]\s?(?:前|以前|까지|まで))"
         ),
@@ -241,10 +241,10 @@ _REL = {
 # "by 2030" is a deadline, "in 2022" inside a date is when something was said: neither is
 # the span the money covers.
 _NOT_A_PERIOD_BEFORE = re.compile(
-    rf"(?:\bby|\buntil|\bbefore|\bsince|\bthrough|\bthru|\bbis|\bjusqu['’]en|\bd['’]ici|{_MONTHS}"
-    r"|\d{1,2}\s+"
-    + _MONTHS
-    + r")\s*(?:\d{1,2},?\s*)?$|(?<![高低大小多少等])[于於]$|(?:到|至|截至|截止)\s*$",
+    r"(?:\bby|\buntil|\bbefore|\bsince|\bthrough|\bthru|\bbis|\bjusqu['’](?:en|à)|\bd['’]ici)"
+    r"(?:\s+(?:the\s+)?(?:end|close)\s+of|\s+Ende|\s+(?:la\s+)?fin)?\s*$"
+    rf"|(?:{_MONTHS}|\d{{1,2}}\s+{_MONTHS})\s*(?:\d{{1,2}},?\s*)?$"
+    r"|(?<![高低大小多少等])[于於]$|(?:到|至|截至|截止)\s*$",
     re.IGNORECASE,
 )
 

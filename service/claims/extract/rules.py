@@ -205,6 +205,8 @@ def _sentence_claims(
             prior_estimate=prior_estimate,
             baseline=baseline,
         )
+        if _expected_of_spender(text, roles, spender, amount):
+            status, status_said = "estimate", True
         target_after = _invested_in(text, amount, roles, clause)
         investor = bool(company and company.kind.lower() in classify.INVESTOR_KINDS)
         fallback = next(
@@ -218,6 +220,10 @@ def _sentence_claims(
         category, category_said = classify.category(
             w, target_after=target_after, investor=investor, fallback=fallback
         )
+        if cues.PAY_BEFORE.search(text, max(s, amount.start - 30), amount.start) and (
+            cues.FOR_NAME_AFTER.match(text, amount.end, min(e, amount.end + 60))
+        ):
+            category, category_said = "acquisition", True
         confidence = 0.92
         confidence *= 1.0 if spender.explicit else 0.85
         confidence *= 0.8 if spender.kind == "unknown" else 1.0
@@ -291,6 +297,17 @@ def _carried_period(claims: list[_Claim], si: int) -> Period | None:
         if c.sentence == si - 1 and c.out.period == "year" and c.out.year is not None:
             return Period(period="year", year=c.out.year, quarter=None, fiscal=c.out.fiscal)
     return None
+
+
+def _expected_of_spender(
+    text: str, roles: list[tuple[Mention, str]], spender: attribution.Spender, amount: Money
+) -> bool:
+    """ "Analysts expect Amazon to spend ...": the spender is the object of someone's forecast."""
+    for m, _ in roles:
+        if m.key == spender.key and m.end <= amount.start:
+            if cues.EXPECTED_OF.search(text, max(0, m.start - 20), m.start):
+                return True
+    return False
 
 
 def _invested_in(
