@@ -229,7 +229,9 @@ def body(html: str, *, url: str | None, first: str) -> str:
     """Body text of ``html``; ``first`` is trafilatura's fast default extraction of it."""
     readable = readability_text(html)
     if agreement(first, readable) >= _SETTLED:
-        chosen = first
+        # Same words; on short pages trafilatura's fast pass falls back to a flat rendering
+        # on one line, where readability kept the paragraphs the extractor quotes from.
+        chosen = readable if "\n" not in first and "\n" in readable else first
     else:
         precise = precision_text(html, url=url, readable=readable)
         chosen = consensus([first, precise, readable])

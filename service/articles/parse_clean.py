@@ -31,6 +31,7 @@ _BOILERPLATE = re.compile(
       | like\s+this\s+(?:story|article)\b.*|share\s+this\s+(?:story|article)\b.*
       | \d*\s*comments?|leave\s+a\s+(?:comment|reply)|tell\s+us\s+what\s+you\s+think.*
       | (?:source|sources)\s*:\s*\S.{0,60}
+      | [\d\s:/.,年月日时分秒-]*\d{4}[\d\s:/.,年月日时分秒-]*
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )

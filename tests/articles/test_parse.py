@@ -145,6 +145,24 @@ def test_chinese_page() -> None:
     assert paragraphs[0] in parsed.text
 
 
+def test_short_page_keeps_its_paragraphs_apart_without_headline_or_dateline() -> None:
+    paragraphs = [
+        "1月8日,雷军发文表示,小米集团规划未来5年研发再投2000亿元。",
+        "雷军回顾,小米于2020年提出5年投入1000亿元的研发计划,已收获相关成果。",
+    ]
+    title = "小米集团规划未来5年研发再投2000亿元"
+    html = (
+        f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>"
+        '<p><time datetime="2026-01-08">2026-01-08 09:35</time></p>'
+        + "".join(f"<p>{p}</p>" for p in paragraphs)
+        + "</article></body></html>"
+    )
+    parsed = parse(html)
+    assert parsed.text.split("\n") == paragraphs
+    assert parsed.published == date(2026, 1, 8)
+    assert parsed.language == "zh"
+
+
 def test_english_story_on_a_page_declared_chinese() -> None:
     assert parse(page(ENGLISH, lang="zh-CN")).language == "en"
 
