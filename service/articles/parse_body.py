@@ -4,8 +4,9 @@ trafilatura alone keeps a related-articles block or a teaser now and then, or st
 through an article split over several containers. Its precision mode and a readability pass
 fail on other pages, so no single extraction is best. Two that agree are rarely both wrong:
 the body is the extraction that agrees most with the other two (compared on word 4-grams, the
-way article-extraction benchmarks score), then long prose paragraphs that only readability
-found are put back where they stood.
+way article-extraction benchmarks score). Long prose paragraphs that only readability found
+are then put back where they stood, and short lines outside the span of paragraphs both
+found (datelines, labels, "Comments") are dropped.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from collections.abc import Sequence
 
 import lxml.html
 import trafilatura
-from lxml.etree import ParserError
 from trafilatura.readability_lxml import Document as Readability
 
 _WORD = re.compile(r"\w+")
@@ -125,7 +125,7 @@ def readability_text(html: str) -> str:
             return ""
         summary = Readability(tree, min_text_length=25).summary()
         root = lxml.html.fromstring(summary)
-    except (ParserError, ValueError, TypeError, AttributeError):
+    except Exception:  # a heuristic failing on odd markup just has no opinion
         return ""
     for el in root.iter():
         if isinstance(el.tag, str) and el.tag in _BLOCK_TAGS:
@@ -219,9 +219,7 @@ def trim_edges(text: str, other: str) -> str:
         return text
     first, last = shared[0], shared[-1]
     return "\n".join(
-        line
-        for i, line in enumerate(lines)
-        if first <= i <= last or length(line) > _EDGE_MAX_WORDS
+        line for i, line in enumerate(lines) if first <= i <= last or length(line) > _EDGE_MAX_WORDS
     )
 
 
