@@ -181,7 +181,7 @@ def test_categories(text: str, category: str) -> None:
             ("samsung", 53_600 * B, "KRW", 2024, "capex"),
         ),
         (
-            "Microsoft va investir 4 milliards d'euros en France dans ses centres de données en 2026.",
+            "Microsoft va investir 4 milliards d'euros dans ses centres de données en 2026.",
             "fr",
             ("microsoft", 4 * B, "EUR", 2026, "ai_infrastructure"),
         ),

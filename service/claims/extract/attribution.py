@@ -44,7 +44,7 @@ def as_spender(mention: Mention, *, explicit: bool) -> Spender:
 
 
 def resolve_ref(ref: Mention, earlier: list[tuple[Mention, str]]) -> Spender | None:
-    """A back-reference ("it", "the company", "该公司") stands for the latest payer named before it."""
+    """A back-reference ("it", "the company", "该公司") stands for the last payer named before."""
     for mention, r in reversed(earlier):
         if mention.end <= ref.start and mention.kind != "ref" and r != "target":
             return as_spender(mention, explicit=False)

@@ -103,9 +103,7 @@ def category(
     ):
         d = w.distance(label)
         if d is not None:
-            if investor and label == "physical":
-                name = "investment"
-            scored.append((d, name))
+            scored.append((d, "investment" if investor and label == "physical" else name))
     if scored:
         return min(scored)[1], True
     if investor:
