@@ -1,6 +1,7 @@
 """Score the extractor on gold articles, through the same parse step the service runs.
 
     python -m service.claims.eval [GOLD_DIR_OR_FILES...]
+    python -m service.claims.eval --bench [HTML_DIR]   (timing on the benchmark's real pages)
 
 Each gold article is rendered as a simple HTML page, parsed by `service.articles.parse` and
 handed to `extract`, so the figures are what users get. Matching follows CLAIMS.md: the
@@ -281,7 +282,49 @@ def evaluate(
     return results, score(results)
 
 
+def bench(folder: Path) -> dict[str, Any]:
+    """Parse and extraction CPU time on real pages (the article-extraction benchmark)."""
+    import gzip  # noqa: PLC0415
+
+    registry = load_registry()
+    extract("warm up: Amazon plans $1 billion.", published=None, language="en", registry=registry)
+    parse_ms: list[float] = []
+    extract_ms: list[float] = []
+    claims = 0
+    for page in sorted(folder.glob("*.html.gz")):
+        raw = gzip.decompress(page.read_bytes()).decode("utf-8", "replace")
+        t0 = time.process_time()
+        parsed = parse(raw)
+        t1 = time.process_time()
+        found = extract(
+            parsed.text, published=parsed.published, language=parsed.language, registry=registry
+        )
+        t2 = time.process_time()
+        parse_ms.append((t1 - t0) * 1000)
+        extract_ms.append((t2 - t1) * 1000)
+        claims += len(found)
+    figures = {
+        "pages": len(parse_ms),
+        "claims": claims,
+        "parse_ms_median": round(statistics.median(parse_ms), 3) if parse_ms else None,
+        "extract_ms_median": round(statistics.median(extract_ms), 3) if extract_ms else None,
+    }
+    print(
+        f"bench: {figures['pages']} pages, {claims} claims; CPU time per page (median): "
+        f"extraction {figures['extract_ms_median']} ms, parse {figures['parse_ms_median']} ms"
+    )
+    return figures
+
+
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["--bench"]:
+        folder = (
+            Path(argv[1])
+            if len(argv) > 1
+            else shared_dir() / "bench" / "article-extraction" / "html"
+        )
+        print(json.dumps(bench(folder), sort_keys=True))
+        return 0
     paths = gold_files(argv)
     if not paths:
         print("no gold files given or found", file=sys.stderr)
