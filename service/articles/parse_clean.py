@@ -21,8 +21,9 @@ _BOILERPLATE = re.compile(
           |see\s+(?:more|also)|also\s+read|more\s+from\s+\S+|most\s+(?:read|popular)
           |recommended|trending|don'?t\s+miss|you\s+may\s+also\s+like|also\s+on\s+\S+
           |more\s+on\s+this\s+story|further\s+reading|filed\s+under|tags?|topics?)\b\s*[:|.…].*
-      | (?:you\s+(?:may|might)\s+also\s+like|most\s+read\s+in\s+.+|related\s+stories)
-          \s*[:.…]?
+      | (?:you\s+(?:may|might)\s+also\s+like|most\s+read\s+in\s+.+|don'?t\s+miss
+          |related(?:\s+(?:stories|articles|posts|coverage))?|recommended(?:\s+for\s+you)?
+          |read\s+more|more\s+stories|trending(?:\s+now)?)\s*[:.…]?
       | (?:additional\s+)?reporting\s+by\s.+|(?:editing|writing|compiled)\s+by\s.+
       | .{0,80}\scontributed\s+(?:reporting|to\s+this\s+report).*
       | follow\s+(?:us|@|\S+(?:\s+\S+){0,4}\s+on\s+(?:twitter|facebook|instagram|x|linkedin))

@@ -268,11 +268,14 @@ def test_clean_drops_headline_and_promo_lines_but_not_prose() -> None:
             "Follow the money: the plan is funded from cash and a new bond, the company said.",
             "Reporting by Jane Doe; Editing by John Roe",
             "Sign up for our newsletter today",
+            "DON'T MISS",
+            "Read more about the deal in our report, the chairman told shareholders on Monday.",
         ]
     )
     assert clean(text, title=title).split("\n") == [
         ENGLISH[0],
         "Follow the money: the plan is funded from cash and a new bond, the company said.",
+        "Read more about the deal in our report, the chairman told shareholders on Monday.",
     ]
 
 
