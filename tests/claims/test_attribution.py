@@ -207,3 +207,13 @@ def test_someone_elses_expectation_of_a_company_is_an_estimate() -> None:
 def test_paying_for_a_named_company_is_an_acquisition() -> None:
     c = one("Alphabet will pay $32 billion for Wiz in cash.")
     assert (spender(c), c.category) == ("alphabet", "acquisition")
+
+
+def test_a_companys_own_forecast_is_its_plan() -> None:
+    found = claims("Alphabet raised its capital spending forecast for 2025 to $85 billion.")
+    assert [(spender(c), c.status) for c in found] == [("alphabet", "planned")]
+
+
+def test_the_company_whose_round_it_is_receives_the_money() -> None:
+    c = one("SoftBank led OpenAI's $40 billion funding round, contributing $30 billion.")
+    assert (spender(c), c.amount_low, c.category) == ("softbank", 30 * B, "investment")

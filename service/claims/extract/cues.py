@@ -134,7 +134,8 @@ TARGET_BEFORE = re.compile(
     _I,
 )
 TARGET_AFTER = re.compile(
-    r"^['’]s\s+(?:valuation|shares?|stock|revenue|market)|^\s+(?:has\s+|had\s+)?(?:received|secured)"
+    r"^['’]s\s+(?:valuation|shares?|stock|revenue|market)"
+    r"|^['’]s\s+(?:\S+\s+){0,3}(?:funding|financing|fundraising|round|IPO)\b|^\s+(?:has\s+|had\s+)?(?:received|secured)"
     r"|^\s+(?:has\s+|had\s+|is\s+)?(?:raised|raises|raising)\s+(?:about\s+|over\s+|more\s+than\s+|"
     r"nearly\s+|some\s+|another\s+|an?\s+(?:additional|further)\s+)?(?:[$€£¥₩₹]|US\$|\d)"
     r"|^\s+(?:was|is\s+being|will\s+be)\s+(?:acquired|bought)|^\s*(?:获得|獲得|融资|融資)",
@@ -189,3 +190,12 @@ FOR_NAME_AFTER = re.compile(
 EXPECTED_OF = re.compile(
     r"\b(?:expects?|expected|forecasts?|predicts?|projects?|sees|estimates?|anticipates?)\s+$", _I
 )
+
+# "versus last year", "較去年", "than in 2024": the period a figure is compared with.
+COMPARED_BEFORE = re.compile(
+    r"(?:\bthan(?:\s+in)?|\bversus|\bvs\.?|\bcompared\s+(?:with|to)|\bfrom|\bover)\s*$"
+    r"|(?:較|较|比|相较于?|相較於?|同比|对比|對比)\s*$",
+    _I,
+)
+# "its capital spending forecast", "the company's outlook": a forecast of one's own.
+OWN_BEFORE = re.compile(r"\b(?:its|their|the\s+company['’]s|own)\s+(?:[\w-]+\s+){0,3}$", _I)

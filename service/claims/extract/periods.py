@@ -70,7 +70,7 @@ def _mention(kind: str, m: re.Match[str], text: str) -> PeriodMention | None:
     if kind in {"multi_year", "cumulative", "quarter_context"}:
         return PeriodMention(start=s, end=e, kind=kind)
     if kind == "quarter":
-        fiscal = bool(g.get("qf1") or g.get("qf2") or g.get("qf3") or g.get("qf4"))
+        fiscal = any(g.get(k) for k in ("qf1", "qf2", "qf3", "qf4", "qf5"))
         if g.get("qctx"):
             return PeriodMention(start=s, end=e, kind="quarter_context")
         raw = (
@@ -164,6 +164,11 @@ def resolve(
         if year is None and published is not None:
             if mention.fiscal:
                 year = fiscal_year_of(published, fy_end_month) + (mention.rel or 0)
+                if mention.rel is None and kind == "quarter" and mention.quarter:
+                    # "第二财季" reported in August is the fiscal year whose Q2 has begun.
+                    months = (year - 1) * 12 + fy_end_month % 12 + 3 * (mention.quarter - 1)
+                    if months > published.year * 12 + published.month - 1:
+                        year -= 1
             elif kind == "quarter" and not mention.rel:
                 # A quarter that has not begun by the publication date is last year's.
                 started = 3 * (mention.quarter or 1) - 2 <= published.month
