@@ -42,7 +42,8 @@ _LATIN_SCALE = (
 _LATIN_SUFFIX = (
     r"(?:(?:de\s+|d['’]\s?)?(?:U\.?S\.?\s+dollars|US-Dollar|Hong\s+Kong\s+dollars|"
     r"Taiwan\s+dollars|NT\s+dollars|pounds\s+sterling|dollars?|Dollar|euros?|Euro|pounds|"
-    r"Pfund|livres|yuans?|renminbi|yens?|wons?|rupees|roupies|Rupien|USD|EUR|GBP|RMB|CNY|"
+    r"Pfund|livres|yuans?|renminbi|yens?|wons?|rupees|roupies|Rupien|d[óo]lares|dollari|"
+    r"USD|EUR|GBP|RMB|CNY|"
     r"JPY|KRW|INR|HKD|TWD))"
 )
 _LATIN_ATOM = re.compile(
@@ -88,7 +89,8 @@ _FROM_BEFORE = re.compile(r"\bfrom\s*$|从\s*$|從\s*$", re.IGNORECASE)
 
 # Cheap first look: no currency sign, currency word or scale word means no amount.
 MONEY_HINT = re.compile(
-    r"[$€£¥￥₩₹元円원]|달러|ドル|ユーロ|dollar|euro|pound|yuan|renminbi|\byen\b|\bwon\b|rupee"
+    r"[$€£¥￥₩₹元円원币幣镑鎊]|달러|ドル|ユーロ|ウォン|ポンド|ルピー|卢比|盧比|dollar|d[óo]lar|euro|pound"
+    r"|yuan|renminbi|\byen\b|\bwon\b|rupee|roupie|livre|pfund"
     r"|\b(?:USD|EUR|GBP|CNY|RMB|JPY|KRW|INR|HKD|TWD|Rs)\b",
     re.IGNORECASE,
 )

@@ -274,7 +274,7 @@ def find_mentions(text: str, start: int, end: int, registry: Registry) -> list[M
     chunk = text[start:end]
     lowered = chunk.lower()
     for gate, pattern in _UNKNOWN_LATIN:
-        if not any(g in lowered or g in chunk for g in gate):
+        if not (any(map(lowered.__contains__, gate)) or any(map(chunk.__contains__, gate))):
             continue
         for m in pattern.finditer(text, start, end):
             name = m.group("name")
@@ -298,7 +298,7 @@ def find_mentions(text: str, start: int, end: int, registry: Registry) -> list[M
             )
         )
     refs = [_PRONOUN]
-    if any(h in lowered for h in _HEADS):
+    if any(map(lowered.__contains__, _HEADS)):
         refs.append(_DESCRIBED)
     if cjk:
         refs.append(_CJK_REF)

@@ -49,7 +49,7 @@ def find_periods(text: str, start: int, end: int) -> list[PeriodMention]:
     found: list[PeriodMention] = []
     lowered = text[start:end].lower()
     for kind, pattern in words.PATTERNS:
-        if not any(t in lowered for t in words.TRIGGERS[kind]):
+        if not any(map(lowered.__contains__, words.TRIGGERS[kind])):
             continue
         for m in pattern.finditer(text, start, end):
             if any(m.start() < e and s < m.end() for s, e in taken):
@@ -109,12 +109,17 @@ def _mention(kind: str, m: re.Match[str], text: str) -> PeriodMention | None:
             start=s, end=e, kind="half", quarter=half, year=int(g["hy"]) if g.get("hy") else None
         )
     if kind == "fiscal_year":
+        if g.get("frelcjk"):
+            rel = words.REL[g["frelcjk"]]
+            return PeriodMention(start=s, end=e, kind="fiscal_year", rel=rel, fiscal=True)
         if g.get("frel"):
             return PeriodMention(
                 start=s, end=e, kind="fiscal_year", rel=words.REL[_norm(g["frel"])], fiscal=True
             )
         y = g.get("fy") or g.get("fy2") or g.get("fy3") or g.get("fy4")
         return PeriodMention(start=s, end=e, kind="fiscal_year", year=_year2(y or "0"), fiscal=True)
+    if g.get("reles"):
+        return PeriodMention(start=s, end=e, kind="year", rel=words.REL[_norm(g["reles"])])
     if g.get("rel") or g.get("relcjk"):
         return PeriodMention(
             start=s, end=e, kind="year", rel=words.REL[_norm(g.get("rel") or g["relcjk"])]
