@@ -60,7 +60,10 @@ class Matcher(msgspec.Struct, frozen=True):
 def matcher(registry: Registry) -> Matcher:
     companies: dict[str, tuple[str, str]] = {}
     for company in registry.companies:
-        root = registry.root(company.slug).slug
+        try:
+            root = registry.root(company.slug).slug
+        except KeyError:  # a parent missing from the file: the company stands for itself
+            root = company.slug
         for alias in (company.name, *company.aliases.all()):
             if len(alias.strip()) < 2:
                 continue
