@@ -9,6 +9,8 @@ from service.claims.extract.entities import Mention, find_mentions
 from service.claims.extract.periods import PeriodMention, find_periods, last_quarter_before
 from service.companies.registry import Registry
 
+_QUARTERS = frozenset({"quarter"})
+
 
 class History:
     """Names and their roles per sentence, found only for the sentences someone asks about."""
@@ -55,7 +57,7 @@ class QuarterContext:
         if self._explicit is None:
             self._explicit = [
                 p
-                for p in find_periods(self.text, 0, len(self.text))
+                for p in find_periods(self.text, 0, len(self.text), kinds=_QUARTERS)
                 if p.kind == "quarter" and p.quarter
             ]
         if self._explicit:

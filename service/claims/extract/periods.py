@@ -43,15 +43,37 @@ def _norm(raw: str) -> str:
     return " ".join(raw.lower().replace("’", "'").split())
 
 
-def find_periods(text: str, start: int, end: int) -> list[PeriodMention]:
+_YEAR_FAST = re.compile(r"(?:19[89]|20\d)\d")
+
+
+def _matches(
+    kind: str, pattern: re.Pattern[str], text: str, start: int, end: int
+) -> list[re.Match[str]]:
+    if kind != "year_number":
+        return list(pattern.finditer(text, start, end))
+    # Four digits are everywhere; confirm each candidate with the anchored full pattern, which
+    # is far cheaper than letting its look-behinds run at every position of the sentence.
+    found = []
+    for m in _YEAR_FAST.finditer(text, start, end):
+        confirmed = pattern.match(text, m.start(), end)  # its look-behinds see before `pos`
+        if confirmed is not None:
+            found.append(confirmed)
+    return found
+
+
+def find_periods(
+    text: str, start: int, end: int, *, kinds: frozenset[str] | None = None
+) -> list[PeriodMention]:
     """Time expressions in text[start:end], earlier kinds in `words.PATTERNS` winning overlaps."""
     taken: list[tuple[int, int]] = []
     found: list[PeriodMention] = []
     lowered = text[start:end].lower()
     for kind, pattern in words.PATTERNS:
+        if kinds is not None and kind not in kinds:
+            continue
         if not any(map(lowered.__contains__, words.TRIGGERS[kind])):
             continue
-        for m in pattern.finditer(text, start, end):
+        for m in _matches(kind, pattern, text, start, end):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
             mention = _mention(kind, m, text)
