@@ -156,8 +156,9 @@ _UNKNOWN_LATIN: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
     (
         ("(",),
         re.compile(
-            rf"\b(?P<name>{_CAP}(?:\s{_CAP}){{0,2}})\s\((?:NASDAQ|NYSE|TSE|HKEX|KRX|LSE|SSE|SZSE|TWSE)?"
-            r":?\s?[A-Z0-9.]{2,8}\)"
+            rf"\b(?P<name>{_CAP}(?:\s{_CAP}){{0,2}})\s\("
+            r"(?:(?:NASDAQ|Nasdaq|NYSE|TSE|TYO|HKEX|KRX|KOSPI|LSE|SSE|SZSE|TWSE|ASX|TSX|ETR|EPA)\s?:\s?"
+            r"[A-Z0-9.]{1,8}|[A-Z0-9]{1,6}\.[A-Z]{1,2})\)"
         ),
     ),
 )
