@@ -32,6 +32,14 @@ class History:
             ]
         return self._roles[si]
 
+    def subject(self) -> Mention | None:
+        """The company the article opens with (its title or lead), for a far "the company"."""
+        head = self.text[: min(len(self.text), 300)]
+        for m in find_mentions(head, 0, len(head), self.registry):
+            if m.kind in {"company", "group"} and attribution.role(head, m, 0) == "normal":
+                return m
+        return None
+
     def before(self, si: int, n: int) -> list[list[tuple[Mention, str]]]:
         """The roles of up to `n` sentences before `si`, stopping at skipped text."""
         out: list[list[tuple[Mention, str]]] = []

@@ -152,6 +152,10 @@ def _sentence_claims(
                 spender = _carried(
                     text, history.before(si, CARRY_SENTENCES), claims + out, si, registry
                 )
+            if spender is None and any(m.kind == "ref" and m.end <= amount.start for m, _ in roles):
+                subject = history.subject()
+                if subject is not None:
+                    spender = attribution.as_spender(subject, explicit=False)
         if spender is None:
             continue
         company = registry.by_slug.get(spender.key) if spender.kind == "company" else None
