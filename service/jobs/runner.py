@@ -1,0 +1,39 @@
+"""A worker with everything it needs: the fetcher, the parse process pool, the pipeline."""
+
+from __future__ import annotations
+
+import functools
+import multiprocessing
+import os
+from collections.abc import AsyncIterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import asynccontextmanager
+
+import asyncpg
+
+from service.articles import ingest
+from service.config import Settings
+from service.fetch import Fetcher
+from service.jobs.worker import Worker
+
+
+@asynccontextmanager
+async def running_worker(pool: asyncpg.Pool, settings: Settings) -> AsyncIterator[Worker]:
+    """Start a worker; on exit stop it (grace period included) and close what it used."""
+    processes = settings.parse_processes or os.cpu_count() or 1
+    executor = ProcessPoolExecutor(
+        max_workers=processes, mp_context=multiprocessing.get_context("forkserver")
+    )
+    fetcher = Fetcher.from_settings(settings)
+    handle = functools.partial(
+        ingest.process, pool=pool, fetcher=fetcher, executor=executor, settings=settings
+    )
+    worker = Worker(pool=pool, handle=handle, settings=settings)
+    task = worker.start()
+    try:
+        yield worker
+    finally:
+        worker.stop()
+        await task
+        await fetcher.aclose()
+        executor.shutdown(wait=True, cancel_futures=True)
