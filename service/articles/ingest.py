@@ -176,6 +176,11 @@ async def process(
     return "parsed"
 
 
+def ready() -> bool:
+    """Run in a new parse process to start it (importing this module is the work)."""
+    return True
+
+
 def _analyse_call(
     raw: bytes, charset: str | None, url: str, published_hint: date | None
 ) -> Analysis:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import multiprocessing
 import os
@@ -21,9 +22,12 @@ from service.jobs.worker import Worker
 async def running_worker(pool: asyncpg.Pool, settings: Settings) -> AsyncIterator[Worker]:
     """Start a worker; on exit stop it (grace period included) and close what it used."""
     processes = settings.parse_processes or os.cpu_count() or 1
-    executor = ProcessPoolExecutor(
-        max_workers=processes, mp_context=multiprocessing.get_context("forkserver")
-    )
+    context = multiprocessing.get_context("forkserver")
+    # Parse processes fork from a server that has the parser imported already.
+    context.set_forkserver_preload(["service.articles.ingest"])
+    executor = ProcessPoolExecutor(max_workers=processes, mp_context=context)
+    # Start one now, so the first job (and a job racing a shutdown) does not pay for it.
+    await asyncio.get_running_loop().run_in_executor(executor, ingest.ready)
     fetcher = Fetcher.from_settings(settings)
     handle = functools.partial(
         ingest.process, pool=pool, fetcher=fetcher, executor=executor, settings=settings
