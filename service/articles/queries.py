@@ -60,7 +60,9 @@ async def get_by_key(conn: asyncpg.Connection, url_key: str) -> Article | None:
 
 
 async def get_by_id(conn: asyncpg.Connection, article_id: int) -> Article | None:
-    row = await conn.fetchrow(f"SELECT {ARTICLE_COLUMNS} FROM article a WHERE a.id = $1", article_id)
+    row = await conn.fetchrow(
+        f"SELECT {ARTICLE_COLUMNS} FROM article a WHERE a.id = $1", article_id
+    )
     return to_article(row) if row else None
 
 

@@ -145,9 +145,7 @@ class Fetcher:
     async def _fetch(self, url: str) -> Fetched:
         async with self._open(url, robots=self.robots is not None) as response:
             _check_status(response)
-            content_type = (
-                response.headers.get("content-type", "").split(";")[0].strip().lower()
-            )
+            content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
             if content_type and content_type not in HTML_TYPES:
                 raise permanent("bad_content_type", f"the page is {content_type}, not HTML")
             with _mapped():
@@ -242,7 +240,9 @@ def _check_status(response: httpx.Response) -> None:
         return
     wait = retry_after(response.headers.get("retry-after"))
     if status == 429:
-        raise transient("rate_limited", "the server answered 429 Too Many Requests", retry_after=wait)
+        raise transient(
+            "rate_limited", "the server answered 429 Too Many Requests", retry_after=wait
+        )
     if status >= 500 or status == 408:
         raise transient("http_error", f"the server answered {status}", retry_after=wait)
     raise permanent("http_error", f"the server answered {status}")
@@ -267,7 +267,9 @@ def _mapped() -> Iterator[None]:
     except Unresolvable as exc:
         raise transient("dns_error", str(exc)) from exc
     except httpx.TimeoutException as exc:
-        raise transient("timeout", f"the server did not answer in time ({type(exc).__name__})") from exc
+        raise transient(
+            "timeout", f"the server did not answer in time ({type(exc).__name__})"
+        ) from exc
     except httpx.TransportError as exc:
         if _cause_is_certificate(exc):
             raise permanent("tls_error", f"the certificate does not verify: {exc}") from exc

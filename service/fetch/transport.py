@@ -68,7 +68,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         self.resolver = resolver or SystemResolver()
         self.network = network or httpcore.AnyIOBackend()
 
-    async def addresses(self, host: str, port: int, timeout: float | None) -> list[str]:
+    async def addresses(self, host: str, port: int, timeout: float | None) -> list[str]:  # noqa: ASYNC109
         try:
             literal = guard.literal_address(host)
         except guard.NotALiteral as exc:
@@ -92,7 +92,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         self,
         host: str,
         port: int,
-        timeout: float | None = None,
+        timeout: float | None = None,  # noqa: ASYNC109 - httpcore's interface
         local_address: str | None = None,
         socket_options: typing.Iterable[SocketOption] | None = None,
     ) -> httpcore.AsyncNetworkStream:
@@ -116,7 +116,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
     async def connect_unix_socket(
         self,
         path: str,
-        timeout: float | None = None,
+        timeout: float | None = None,  # noqa: ASYNC109 - httpcore's interface
         socket_options: typing.Iterable[SocketOption] | None = None,
     ) -> httpcore.AsyncNetworkStream:
         raise guard.Blocked(path, "unix sockets are never fetched")

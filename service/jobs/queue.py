@@ -179,7 +179,7 @@ def backoff(
 ) -> float:
     """Seconds before attempt `attempt + 1`: exponential, with jitter so that jobs that
     failed together do not come back together; never sooner than a Retry-After asks."""
-    ceiling = min(policy.max_delay, policy.base_delay * 2 ** max(0, attempt - 1))
+    ceiling = min(policy.max_delay, policy.base_delay * 2.0 ** max(0, attempt - 1))
     delay = ceiling / 2 + rand() * ceiling / 2
     if retry_after is not None:
         delay = max(delay, min(retry_after, 86_400.0))
@@ -197,7 +197,8 @@ async def claim(
 
 
 async def renew(conn: asyncpg.Connection, job: Job, *, lease_seconds: float) -> bool:
-    return (await conn.execute(RENEW, job.article_id, job.lease, lease_seconds)).endswith(" 1")
+    status: str = await conn.execute(RENEW, job.article_id, job.lease, lease_seconds)
+    return status.endswith(" 1")
 
 
 async def reap(conn: asyncpg.Connection, *, max_attempts: int) -> int:

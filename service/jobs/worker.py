@@ -205,7 +205,7 @@ class Worker:
             conn: asyncpg.Connection | None = None
             try:
                 conn = await self.pool.acquire(timeout=self.settings.db_acquire_timeout)
-                conn.add_termination_listener(lambda _c: closed.set())
+                conn.add_termination_listener(lambda _c, closed=closed: closed.set())
                 await conn.add_listener(queue.CHANNEL, self._notified)
                 self.listening.set()
                 self._wake.set()  # anything queued while we were deaf

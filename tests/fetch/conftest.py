@@ -40,12 +40,23 @@ class Spy(httpcore.AsyncNetworkBackend):
         self.inner = httpcore.AnyIOBackend()
         self.connections: list[tuple[str, int]] = []
 
-    async def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):  # type: ignore[no-untyped-def]
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,  # noqa: ASYNC109 - httpcore's interface
+        local_address: str | None = None,
+        socket_options: object = None,
+    ) -> httpcore.AsyncNetworkStream:
         self.connections.append((host, port))
         if not ipaddress.ip_address(host).is_loopback:
             raise httpcore.ConnectError(f"the spy refuses {host}: tests stay on loopback")
         return await self.inner.connect_tcp(
-            host, port, timeout=timeout, local_address=local_address, socket_options=socket_options
+            host,
+            port,
+            timeout=timeout,
+            local_address=local_address,
+            socket_options=socket_options,  # type: ignore[arg-type]
         )
 
     async def sleep(self, seconds: float) -> None:

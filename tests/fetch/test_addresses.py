@@ -9,7 +9,7 @@ import pytest
 from service.fetch import guard
 
 REFUSED = {
-    "0.0.0.0": "this-network",
+    "0.0.0.0": "this-network",  # noqa: S104
     "0.1.2.3": "this-network",
     "10.1.2.3": "private",
     "172.16.0.1": "private",
@@ -106,7 +106,7 @@ def test_an_answer_with_one_refused_address_is_refused_whole() -> None:
         ("0x7f.0.0.1", "127.0.0.1"),
         ("0x7f.1", "127.0.0.1"),
         ("017700000001", "127.0.0.1"),
-        ("0", "0.0.0.0"),
+        ("0", "0.0.0.0"),  # noqa: S104
         ("0xa9fea9fe", "169.254.169.254"),
         ("10.0.0.1.", "10.0.0.1"),
         ("[::1]", "::1"),
@@ -119,7 +119,9 @@ def test_ip_literals_in_any_spelling(host: str, address: str) -> None:
     assert guard.literal_address(host) == ipaddress.ip_address(address)
 
 
-@pytest.mark.parametrize("host", ["example.com", "0x7g000001", "0x.example.com", "127.0.0.1.nip.io", "a1"])
+@pytest.mark.parametrize(
+    "host", ["example.com", "0x7g000001", "0x.example.com", "127.0.0.1.nip.io", "a1"]
+)
 def test_names_are_not_literals(host: str) -> None:
     assert guard.literal_address(host) is None
 

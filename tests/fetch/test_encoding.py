@@ -70,7 +70,9 @@ def test_labels_are_read_as_browsers_read_them() -> None:
 
 
 def test_submitted_utf8_is_not_overruled_by_its_meta() -> None:
-    page_text = '<html><head><meta charset="gbk"></head><body>阿里巴巴投入三千八百亿元</body></html>'
+    page_text = (
+        '<html><head><meta charset="gbk"></head><body>阿里巴巴投入三千八百亿元</body></html>'
+    )
     assert encoding.decode(page_text.encode(), "utf-8") == page_text
 
 

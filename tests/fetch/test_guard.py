@@ -37,7 +37,7 @@ CLASSES = {
     "documentation.test": "192.0.2.1",
     "documentation6.test": "2001:db8::1",
     "benchmarking.test": "198.18.0.1",
-    "thisnetwork.test": "0.0.0.0",
+    "thisnetwork.test": "0.0.0.0",  # noqa: S104
     "unspecified6.test": "::",
     "mapped.test": "::ffff:127.0.0.2",
     "mapped-private.test": "::ffff:10.0.0.1",
@@ -290,5 +290,3 @@ async def test_tls_keeps_the_name_for_sni_and_the_certificate(
         assert {address for address, _ in spy.connections} == {"127.0.0.1"}
     finally:
         tls.close()
-
-

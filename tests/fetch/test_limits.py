@@ -52,7 +52,9 @@ async def test_declared_length_over_the_cap_is_refused_before_reading(
     assert sent[0] < 20 * MB  # the connection was dropped, not drained
 
 
-async def test_undeclared_length_stops_at_the_cap(make_fetcher: FetcherFactory, server: Server) -> None:
+async def test_undeclared_length_stops_at_the_cap(
+    make_fetcher: FetcherFactory, server: Server
+) -> None:
     sent = [0]
     server.add("/big", stream(20 * MB, length=False, sent=sent))
     fetcher = make_fetcher()

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from service import config
-from service.fetch import FetchError, Fetcher
+from service.fetch import Fetcher, FetchError
 from tests.fetch.conftest import FetcherFactory, Spy, StubResolver
 from tests.fetch.server import Server, page
 
@@ -15,7 +15,9 @@ HTML = b"<html><body><p>fine</p></body></html>"
 ROBOTS = b"User-agent: *\nDisallow: /nobody\n\nUser-agent: Outlay\nDisallow: /private\n"
 
 
-async def test_robots_txt_is_honoured_and_cached(make_fetcher: FetcherFactory, server: Server) -> None:
+async def test_robots_txt_is_honoured_and_cached(
+    make_fetcher: FetcherFactory, server: Server
+) -> None:
     server.add("/robots.txt", page(ROBOTS, content_type="text/plain"))
     server.add("/public", page(HTML))
     server.add("/private/report", page(HTML))
@@ -67,7 +69,9 @@ async def test_user_agent_names_the_service_and_a_contact(server: Server, spy: S
     )
 
 
-async def test_at_most_n_fetches_per_host_at_once(make_fetcher: FetcherFactory, server: Server) -> None:
+async def test_at_most_n_fetches_per_host_at_once(
+    make_fetcher: FetcherFactory, server: Server
+) -> None:
     server.add("/slow", page(HTML, delay=0.2))
     resolver = StubResolver({"a.test": ["127.0.0.1"], "b.test": ["127.0.0.1"]})
     fetcher = make_fetcher(per_host=2, resolver=resolver)

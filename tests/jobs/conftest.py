@@ -122,7 +122,7 @@ def start(
     started: list[subprocess.Popen[bytes]], command: str, env: dict[str, str], log: str
 ) -> subprocess.Popen[bytes]:
     with open(log, "wb") as out:
-        process = subprocess.Popen(
+        process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
             [sys.executable, "-m", "service", command], cwd=ROOT, env=env, stdout=out, stderr=out
         )
     started.append(process)

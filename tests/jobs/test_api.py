@@ -49,7 +49,10 @@ CASES = {
         lambda s: s.add("/go", redirect(f"http://127.0.0.2:{s.port}/x")),
         "ssrf_blocked",
     ),
-    "redirect to gopher": (lambda s: s.add("/g", redirect("gopher://127.0.0.1:70/")), "bad_redirect"),
+    "redirect to gopher": (
+        lambda s: s.add("/g", redirect("gopher://127.0.0.1:70/")),
+        "bad_redirect",
+    ),
     "20 MB": (lambda s: s.add("/big", stream(20_000_000, length=True, sent=[0])), "too_large"),
     "PNG": (lambda s: s.add("/img", page(png(), content_type="image/png")), "bad_content_type"),
     "robots.txt": (robots, "robots_disallowed"),
@@ -70,7 +73,9 @@ async def test_refused_articles_fail_with_a_precise_code_and_are_not_retried(
     assert article["status"] == "failed"
     assert article["error"]["code"] == code
     tried = await attempts(client, article["id"])
-    assert [(a["attempt"], a["outcome"], a["error"]["code"]) for a in tried] == [(1, "failed", code)]
+    assert [(a["attempt"], a["outcome"], a["error"]["code"]) for a in tried] == [
+        (1, "failed", code)
+    ]
     failed = (await client.get("/v1/articles", params={"status": "failed"})).json()["items"]
     assert [(a["id"], a["error"]["code"]) for a in failed] == [(article["id"], code)]
 
@@ -94,7 +99,11 @@ async def test_transient_failures_retry_then_fail_and_can_be_queued_again(
     assert article["error"]["code"] == "http_error"
     assert "gave up after 3 attempts" in article["error"]["message"]
     tried = await attempts(client, article["id"])
-    assert [(a["attempt"], a["outcome"]) for a in tried] == [(1, "retry"), (2, "retry"), (3, "failed")]
+    assert [(a["attempt"], a["outcome"]) for a in tried] == [
+        (1, "retry"),
+        (2, "retry"),
+        (3, "failed"),
+    ]
     assert all("503" in a["error"]["message"] for a in tried)
     assert all(a["retry_at"] for a in tried[:2])
     assert len(server.hits("/flaky")) == 3

@@ -63,7 +63,7 @@ class Load:
         n = 0
         while not self.stop.is_set():
             n += 1
-            body = "Report number %d. " % n * 30
+            body = f"Report number {n}. " * 30
             html = f"<html><body><article><p>{body}</p></article></body></html>"
             url = f"https://example.com/load/{id(self)}/{n}"
             response = await self.timed("POST", "/v1/articles", json={"url": url, "html": html})
@@ -78,10 +78,12 @@ class Load:
         self.stop.set()
         await asyncio.gather(*self.tasks)
 
-    async def all_parsed(self, timeout: float = 45) -> bool:
-        deadline = time.monotonic() + timeout
+    async def all_parsed(self, within: float = 45) -> bool:
+        deadline = time.monotonic() + within
         while time.monotonic() < deadline:
-            listed = await self.client.get("/v1/articles", params={"status": "parsed", "limit": 200})
+            listed = await self.client.get(
+                "/v1/articles", params={"status": "parsed", "limit": 200}
+            )
             if listed.status_code == 200:
                 parsed = {a["id"] for a in listed.json()["items"]}
                 if set(self.accepted) <= parsed:
@@ -115,9 +117,9 @@ def settings_for(url: str):  # type: ignore[no-untyped-def]
     )
 
 
-async def ready_within(client: AsyncTestClient, timeout: float) -> float | None:  # type: ignore[type-arg]
+async def ready_within(client: AsyncTestClient, within: float) -> float | None:  # type: ignore[type-arg]
     started = time.monotonic()
-    while time.monotonic() - started < timeout:
+    while time.monotonic() - started < within:
         if (await client.get("/health/ready")).status_code == 200:
             return time.monotonic() - started
         await asyncio.sleep(0.1)
@@ -140,14 +142,18 @@ async def test_postgres_restarted_under_load(own_postgres) -> None:  # type: ign
         await load.finish()
         after = await client.post(
             "/v1/articles",
-            json={"url": "https://example.com/after", "html": "<html><body><p>After.</p></body></html>"},
+            json={
+                "url": "https://example.com/after",
+                "html": "<html><body><p>After.</p></body></html>",
+            },
         )
         assert after.status_code == 202
         load.accepted.append(after.json()["id"])
         assert await load.all_parsed(), "the worker did not recover"
         stuck = await client.get("/v1/articles", params={"status": "fetching"})
     load.check("restart")
-    assert during.status_code == 503 and during.json()["code"] == "database_unavailable"
+    assert during.status_code == 503
+    assert during.json()["code"] == "database_unavailable"
     assert ready_after is not None
     print(f"ready again {ready_after:.2f} s after PostgreSQL came back")
     assert stuck.json()["items"] == []

@@ -20,17 +20,17 @@ from tests.jobs.conftest import queue_urls, start, worker_env
 Processes = list[subprocess.Popen[bytes]]
 
 
-async def wait_for(condition, timeout: float, what: str, logs: list[Path] = ()) -> None:  # type: ignore[no-untyped-def,assignment]
-    deadline = time.monotonic() + timeout
+async def wait_for(condition, within: float, what: str, logs: list[Path] = ()) -> None:  # type: ignore[no-untyped-def,assignment]
+    deadline = time.monotonic() + within
     while not await condition():
         if time.monotonic() > deadline:
             told = "\n".join(f"--- {p}\n{p.read_text(errors='replace')[-3000:]}" for p in logs)
-            raise AssertionError(f"{what} not within {timeout} s\n{told}")
+            raise AssertionError(f"{what} not within {within} s\n{told}")
         await asyncio.sleep(0.05)
 
 
-async def exited(process: subprocess.Popen[bytes], timeout: float) -> int:
-    deadline = time.monotonic() + timeout
+async def exited(process: subprocess.Popen[bytes], within: float) -> int:
+    deadline = time.monotonic() + within
     while process.poll() is None:
         assert time.monotonic() < deadline, f"process {process.pid} still running"
         await asyncio.sleep(0.05)
@@ -45,7 +45,11 @@ async def server() -> Server:
 
 
 async def test_worker_killed_mid_job_the_article_completes_on_another(
-    jobs_url: str, jdb: asyncpg.Connection, server: Server, spawn: Processes, tmp_path: Path,
+    jobs_url: str,
+    jdb: asyncpg.Connection,
+    server: Server,
+    spawn: Processes,
+    tmp_path: Path,
     shared: Path,
 ) -> None:
     html = (shared / "fixtures" / "seed" / "page.html").read_bytes()
@@ -65,7 +69,9 @@ async def test_worker_killed_mid_job_the_article_completes_on_another(
     [article_id] = await queue_urls(jdb, url)
 
     await asyncio.wait_for(first_hit.wait(), 60)
-    name = await jdb.fetchval("SELECT worker FROM article_attempt WHERE article_id = $1", article_id)
+    name = await jdb.fetchval(
+        "SELECT worker FROM article_attempt WHERE article_id = $1", article_id
+    )
     victim = by_pid[int(name.split(":")[1])]
     os.kill(victim.pid, signal.SIGKILL)
     assert await exited(victim, 10) == -signal.SIGKILL
@@ -75,7 +81,9 @@ async def test_worker_killed_mid_job_the_article_completes_on_another(
         return status in ("parsed", "failed")
 
     await wait_for(done, 30, "the article completing on the other worker", logs)
-    row = await jdb.fetchrow("SELECT status, attempts, claim_count FROM article WHERE id = $1", article_id)
+    row = await jdb.fetchrow(
+        "SELECT status, attempts, claim_count FROM article WHERE id = $1", article_id
+    )
     assert (row["status"], row["attempts"]) == ("parsed", 2)
     history = await jdb.fetch(
         "SELECT attempt, worker, outcome FROM article_attempt WHERE article_id = $1 ORDER BY id",
@@ -122,7 +130,9 @@ async def test_sigterm_worker_finishes_or_hands_back_its_jobs(
     worker.send_signal(signal.SIGTERM)
     assert await exited(worker, 15) == 0, log.read_text()
     took = time.monotonic() - stopping
-    rows = {r["id"]: r for r in await jdb.fetch("SELECT id, status, attempts, lease_token FROM article")}
+    rows = {
+        r["id"]: r for r in await jdb.fetch("SELECT id, status, attempts, lease_token FROM article")
+    }
     assert rows[quick_id]["status"] == "parsed"  # finished within the grace period
     assert (rows[stuck_id]["status"], rows[stuck_id]["attempts"]) == ("queued", 0)  # handed back
     assert await jdb.fetchval("SELECT count(*) FROM article WHERE status = 'fetching'") == 0
@@ -179,5 +189,6 @@ async def test_sigterm_api_finishes_requests_in_flight(
         assert await exited(api, 15) in (0, -signal.SIGTERM), log.read_text()
         assert "handing back unfinished jobs" in log.read_text()
     row = await jdb.fetchrow("SELECT status, lease_token FROM article WHERE id = $1", stuck_id)
-    assert row["status"] == "queued" and row["lease_token"] is None
+    assert row["status"] == "queued"
+    assert row["lease_token"] is None
     assert await jdb.fetchval("SELECT count(*) FROM article WHERE status = 'fetching'") == 0

@@ -83,20 +83,26 @@ async def test_2000_articles_8_workers_each_processed_exactly_once(
         "SELECT article_id, count(*) AS n, min(worker) AS worker FROM article_attempt"
         " GROUP BY article_id"
     )
-    assert len(attempts) == 2000 and {r["n"] for r in attempts} == {1}  # one claim each
+    assert len(attempts) == 2000
+    assert {r["n"] for r in attempts} == {1}  # one claim each
     assert await jdb.fetchval("SELECT max(attempts) FROM article") == 1
-    assert await jdb.fetchval("SELECT count(*) FROM article_attempt WHERE outcome = 'parsed'") == 2000
+    assert (
+        await jdb.fetchval("SELECT count(*) FROM article_attempt WHERE outcome = 'parsed'") == 2000
+    )
     print(f"2000 articles, 8 workers: {elapsed:.1f} s")
 
 
-async def test_a_stale_workers_late_write_changes_nothing(jobs_url: str, jdb: asyncpg.Connection) -> None:
+async def test_a_stale_workers_late_write_changes_nothing(
+    jobs_url: str, jdb: asyncpg.Connection
+) -> None:
     [article_id] = await queue_urls(jdb, "https://example.com/stale")
     [old] = await queue.claim(jdb, limit=1, lease_seconds=60, worker="old")
     # The old worker stalls; its lease runs out and another worker takes the article.
     await jdb.execute("UPDATE article SET lease_expires_at = now() - interval '1 s'")
     assert await queue.reap(jdb, max_attempts=5) == 1
     [new] = await queue.claim(jdb, limit=1, lease_seconds=60, worker="new")
-    assert new.article_id == article_id and new.attempt == 2 and new.lease != old.lease
+    assert (new.article_id, new.attempt) == (article_id, 2)
+    assert new.lease != old.lease
     before = dict(await jdb.fetchrow("SELECT * FROM article WHERE id = $1", article_id))
     history = [dict(r) for r in await jdb.fetch("SELECT * FROM article_attempt ORDER BY id")]
 
@@ -107,9 +113,12 @@ async def test_a_stale_workers_late_write_changes_nothing(jobs_url: str, jdb: as
     assert not await queue.fail(jdb, old, code="http_error", message="late")
     assert not await queue.retry(jdb, old, code="timeout", message="late", delay=0)
     assert not await queue.release(jdb, old)
-    assert await queue.settle_failure(
-        jdb, old, code="timeout", message="late", permanent=False, policy=POLICY
-    ) == "lost"
+    assert (
+        await queue.settle_failure(
+            jdb, old, code="timeout", message="late", permanent=False, policy=POLICY
+        )
+        == "lost"
+    )
     result = ingest.Analysis(
         parsed=ingest.Parsed(title="late", text="late", language="en", published=None, authors=[]),
         published=None,
@@ -123,7 +132,9 @@ async def test_a_stale_workers_late_write_changes_nothing(jobs_url: str, jdb: as
 
     after = dict(await jdb.fetchrow("SELECT * FROM article WHERE id = $1", article_id))
     assert after == before
-    assert [dict(r) for r in await jdb.fetch("SELECT * FROM article_attempt ORDER BY id")] == history
+    assert [
+        dict(r) for r in await jdb.fetch("SELECT * FROM article_attempt ORDER BY id")
+    ] == history
     assert [r["outcome"] for r in history] == ["lease_expired", None]
     # The new worker's writes still count.
     assert await finish(jdb, new)
@@ -162,7 +173,8 @@ async def test_transient_failures_back_off_then_fail_and_every_error_is_kept(
         assert status == row["status"] == ("queued" if attempt < 3 else "failed")
         delays.append(float(row["wait"]))
     # 10 s then 20 s ceilings, with jitter in the upper half of each.
-    assert 5 <= delays[0] <= 10.5 and 10 <= delays[1] <= 20.5
+    assert 5 <= delays[0] <= 10.5
+    assert 10 <= delays[1] <= 20.5
     history = await jdb.fetch(
         "SELECT attempt, outcome, error_code, error_message FROM article_attempt ORDER BY id"
     )
@@ -187,12 +199,20 @@ async def test_permanent_failures_are_not_retried(jdb: asyncpg.Connection) -> No
 
 def test_backoff_is_exponential_with_jitter_and_honours_retry_after() -> None:
     policy = queue.RetryPolicy(max_attempts=10, base_delay=2, max_delay=60)
-    assert [queue.backoff(n, policy, rand=lambda: 1.0) for n in range(1, 7)] == [2, 4, 8, 16, 32, 60]
+    assert [queue.backoff(n, policy, rand=lambda: 1.0) for n in range(1, 7)] == [
+        2,
+        4,
+        8,
+        16,
+        32,
+        60,
+    ]
     assert [queue.backoff(n, policy, rand=lambda: 0.0) for n in range(1, 4)] == [1, 2, 4]
     assert queue.backoff(1, policy, retry_after=30, rand=lambda: 0.5) == 30
     assert queue.backoff(5, policy, retry_after=1, rand=lambda: 1.0) == 32  # never sooner
     spread = {round(queue.backoff(3, policy), 3) for _ in range(50)}
-    assert len(spread) > 10 and all(4 <= d <= 8 for d in spread)
+    assert len(spread) > 10
+    assert all(4 <= d <= 8 for d in spread)
 
 
 async def test_heartbeat_keeps_a_long_job_and_a_lost_lease_stops_it(
@@ -241,21 +261,25 @@ async def test_heartbeat_keeps_a_long_job_and_a_lost_lease_stops_it(
 async def test_stop_finishes_short_jobs_and_hands_back_long_ones(
     jobs_url: str, jdb: asyncpg.Connection
 ) -> None:
-    short_id, long_id = await queue_urls(jdb, "https://example.com/short", "https://example.com/long")
+    short_id, long_id = await queue_urls(
+        jdb, "https://example.com/short", "https://example.com/long"
+    )
     settings = job_settings(jobs_url, shutdown_grace=0.5, worker_concurrency=2)
     started: set[int] = set()
+    both = asyncio.Event()
     async with db.pool_lifespan(jobs_url, min_size=1, max_size=6) as pool:
 
         async def handle(job: queue.Job) -> None:
             started.add(job.article_id)
+            if len(started) == 2:
+                both.set()
             await asyncio.sleep(0.2 if job.article_id == short_id else 3600)
             async with pool.acquire() as conn:
                 await finish(conn, job)
 
         worker = Worker(pool=pool, handle=handle, settings=settings)
         worker.start()
-        while len(started) < 2:
-            await asyncio.sleep(0.02)
+        await asyncio.wait_for(both.wait(), 10)
         stopping = time.monotonic()
         worker.stop()
         assert worker.task is not None
@@ -308,7 +332,8 @@ async def test_killed_listen_connection_new_article_still_picked_up(
             if again and again != listeners:
                 break
             await asyncio.sleep(0.1)
-        assert again and again[0] != listeners[0]
+        assert again
+        assert again[0] != listeners[0]
         worker.stop()
         assert worker.task is not None
         await worker.task
@@ -322,8 +347,6 @@ async def listen_backends(conn: asyncpg.Connection) -> list[int]:
         " AND query LIKE 'LISTEN%' AND pid <> pg_backend_pid()"
     )
     return [r["pid"] for r in rows]
-
-
 
 
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
