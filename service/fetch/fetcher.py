@@ -185,17 +185,29 @@ class Fetcher:
         raise permanent("too_many_redirects", f"more than {MAX_REDIRECTS} redirects")
 
     def target(self, url: str, *, redirected: bool = False) -> httpx.URL:
-        """Check a URL before anything is sent to it: scheme, credentials, port, IP literal."""
+        """Check a URL before anything is sent to it: IP literal, scheme, credentials, port."""
         code = "bad_redirect" if redirected else "invalid_url"
+        self._check_literal(url)
         try:
-            url = urls.check(url)
+            url = urls.check(url)  # httpx must be able to parse it too
         except urls.InvalidURL as exc:
             raise permanent(code, f"{'the redirect: ' if redirected else ''}{exc}") from exc
         parts = urlsplit(url)
-        host = parts.hostname or ""
         port = parts.port or _DEFAULT_PORTS[parts.scheme.lower()]
         if not guard.allowed_port(port, self.ports):
             raise permanent("ssrf_blocked", f"port {port} is not open to fetches")
+        return httpx.URL(url)
+
+    def _check_literal(self, url: str) -> None:
+        """An http(s) host that is an address, in any spelling, is judged before all else
+        (httpx refuses some spellings, such as `0177.0.0.1`, which resolvers accept)."""
+        try:
+            parts = urlsplit(url.strip())
+            host = parts.hostname
+        except ValueError:
+            return  # urls.check says why
+        if not host or parts.scheme.lower() not in _DEFAULT_PORTS:
+            return
         try:
             literal = guard.literal_address(host)
         except guard.NotALiteral as exc:
@@ -204,12 +216,6 @@ class Fetcher:
             why = guard.refusal(literal, self.allow)
             if why is not None:
                 raise permanent("ssrf_blocked", f"{host} is not fetched: {literal} is {why}")
-        try:
-            parsed = httpx.URL(url)
-            parsed.host  # noqa: B018 - decoding an IDNA host can fail after parsing worked
-        except (httpx.InvalidURL, UnicodeError, ValueError) as exc:
-            raise permanent(code, f"the URL cannot be fetched: {exc}") from exc
-        return parsed
 
     async def _get_robots(self, url: str) -> tuple[int, bytes]:
         try:
