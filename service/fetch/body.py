@@ -15,6 +15,7 @@ import httpx
 from service.fetch.errors import FetchError, permanent
 
 ENCODINGS = ("identity", "gzip", "x-gzip", "deflate")
+STEP = 64 * 1024  # inflated bytes per step: memory stays at the cap plus one step
 
 
 def _too_large(limit: int, what: str = "the page") -> FetchError:
@@ -60,7 +61,7 @@ class Inflater:
         while data:
             assert self._zlib is not None
             room = self.limit - len(self.out) + 1  # one byte more than allowed proves "over"
-            self._append(self._zlib.decompress(data, room))
+            self._append(self._zlib.decompress(data, min(room, STEP)))
             data = self._zlib.unconsumed_tail
             if self._zlib.eof:
                 rest = self._zlib.unused_data

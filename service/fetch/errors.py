@@ -6,7 +6,8 @@ from __future__ import annotations
 #   permanent: invalid_url, ssrf_blocked, bad_redirect, too_many_redirects, too_large,
 #              bad_content_type, bad_content_encoding, robots_disallowed, tls_error,
 #              http_error for 4xx
-#   transient: timeout, connection_error, dns_error, rate_limited (429), http_error for 5xx
+#   transient: timeout, connection_error, dns_error, rate_limited (429), robots_unavailable,
+#              http_error for 5xx and 408
 
 
 class FetchError(Exception):

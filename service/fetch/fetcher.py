@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from urllib.parse import urlsplit
 
+import httpcore
 import httpx
 import msgspec
 
@@ -79,7 +80,7 @@ class Fetcher:
         robots: bool = True,
         per_host: int = 2,
         resolver: Resolver | None = None,
-        network: object | None = None,
+        network: httpcore.AsyncNetworkBackend | None = None,
         ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         self.allow = tuple(allow)
@@ -89,7 +90,7 @@ class Fetcher:
         self.backend = GuardedBackend(
             allow=self.allow,
             resolver=resolver,
-            network=network,  # type: ignore[arg-type]
+            network=network,
         )
         self.client = httpx.AsyncClient(
             transport=GuardedTransport(

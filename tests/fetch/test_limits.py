@@ -66,7 +66,8 @@ async def test_undeclared_length_stops_at_the_cap(
     finally:
         tracemalloc.stop()
     assert refused.value.code == "too_large"
-    assert peak < 16 * MB, f"peak {peak / MB:.1f} MB"
+    print(f"20 MB without Content-Length: refused, peak {peak / MB:.1f} MB traced")
+    assert peak < 8 * MB, f"peak {peak / MB:.1f} MB"
     await asyncio.sleep(0.05)
     assert sent[0] < 20 * MB
 
@@ -104,7 +105,8 @@ async def test_gzip_bomb_stops_at_the_cap_with_bounded_memory(
         tracemalloc.stop()
     assert refused.value.code == "too_large"
     assert "decompressed" in refused.value.message
-    assert peak < 16 * MB, f"peak {peak / MB:.1f} MB while inflating a 200 MB bomb"
+    print(f"200 MB gzip bomb ({len(gzip_bomb):,} bytes): refused, peak {peak / MB:.1f} MB traced")
+    assert peak < 8 * MB, f"peak {peak / MB:.1f} MB while inflating a 200 MB bomb"
 
 
 async def test_gzip_and_deflate_pages_are_inflated(
