@@ -84,3 +84,15 @@ async def test_at_most_n_fetches_per_host_at_once(
         *(fetcher.fetch(server.url("/slow", host=h)) for h in ("a.test", "b.test") * 3)
     )
     assert server.peak == 4
+
+
+def test_port_and_network_settings_are_checked_at_start() -> None:
+    settings = config.from_env({"OUTLAY_FETCH_PORTS": "80, 443,8000-8010"})
+    assert settings.fetch_port_ranges == ((80, 80), (443, 443), (8000, 8010))
+    assert config.from_env({}).fetch_port_ranges == ((80, 80), (443, 443))
+    assert config.from_env({}).fetch_allow_networks == ()  # closed by default
+    for bad in ("0", "80-70", "http", "70000"):
+        with pytest.raises(config.ConfigError):
+            config.from_env({"OUTLAY_FETCH_PORTS": bad})
+    with pytest.raises(config.ConfigError):
+        config.from_env({"OUTLAY_FETCH_ALLOW": "10.0.0.0/33"})
