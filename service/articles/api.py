@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zlib
+from concurrent.futures import Executor
 from datetime import date
 from typing import Annotated, Literal
 
@@ -28,6 +29,7 @@ from service.articles.schemas import (
 from service.claims import queries as claims
 from service.errors import FieldError, ProblemError, not_found, problem_responses
 from service.http import Conn, Cursor, Limit
+from service.jobs.runner import parse_pool
 
 
 def _invalid_url(exc: urls.InvalidURL, field: str = "url") -> ProblemError:
@@ -42,17 +44,40 @@ def _invalid_url(exc: urls.InvalidURL, field: str = "url") -> ProblemError:
 async def _submit(
     conn: Conn, *, url: str, html: str | None, published: date | None
 ) -> tuple[Article, bool]:
-    """The article for `url`, and whether this call created it."""
+    """The article for `url`, and whether this call queued work (a new article, or a page
+    handed over for a known article that has none yet)."""
     key = urls.normalise(url)
     raw = zlib.compress(html.encode("utf-8"), 6) if html is not None else None
-    created = await queries.insert(
-        conn, url=urls.check(url), url_key=key, raw_html=raw, published_hint=published
-    )
-    if created is not None:
-        return created, True
-    existing = await queries.get_by_key(conn, key)
-    assert existing is not None  # a conflicting row was there a moment ago; rows are not deleted
-    return existing, False
+    for _ in range(3):  # a row deleted between the insert and the read: try again
+        created = await queries.insert(
+            conn, url=urls.check(url), url_key=key, raw_html=raw, published_hint=published
+        )
+        if created is not None:
+            return created, True
+        if raw is not None:
+            # The partner's page is not dropped when we failed to fetch the URL ourselves.
+            supplied = await queries.supply_page(
+                conn, url_key=key, raw_html=raw, published_hint=published
+            )
+            if supplied is not None:
+                return supplied, True
+        existing = await queries.get_by_key(conn, key)
+        if existing is not None:
+            return existing, False
+    raise ProblemError(409, "conflict", "the article changed while it was submitted; retry")
+
+
+async def _executor(state: State) -> Executor:
+    """The worker's parse processes, or (on an API-only replica) one started on first use."""
+    if state.executor is not None:
+        return state.executor  # type: ignore[no-any-return]
+    if state.get("own_executor") is None:
+        pool = await parse_pool(1)
+        if state.get("own_executor") is None:
+            state.own_executor = pool
+        else:
+            pool.shutdown(wait=False)
+    return state.own_executor  # type: ignore[no-any-return]
 
 
 class ArticleController(Controller):
@@ -66,7 +91,9 @@ class ArticleController(Controller):
         description=(
             "Queue an article by URL, or send the page's HTML to skip the fetch. "
             "The same URL (after normalising case, default port, trailing slash, fragment and "
-            "tracking parameters) returns the existing article with 200 instead of a new one."
+            "tracking parameters) returns the existing article with 200 instead of a new one. "
+            "HTML sent for a known article that has no page yet (its fetch failed) is taken: "
+            "the article is queued again and the answer is 202."
         ),
         responses={
             200: ResponseSpec(Article, description="The URL was known: the existing article."),
@@ -168,7 +195,7 @@ class ArticleController(Controller):
     async def reprocess(self, article_id: FromPath[int], conn: Conn, state: State) -> Outcome:
         if await conn.fetchval("SELECT status FROM article WHERE id = $1", article_id) is None:
             raise not_found(f"article {article_id}")
-        outcome = await reprocessing.reprocess(state.pool, state.executor, article_id)
+        outcome = await reprocessing.reprocess(state.pool, await _executor(state), article_id)
         if outcome.status != "reprocessed":
             raise ProblemError(409, "not_reprocessable", f"article {article_id}: {outcome.reason}")
         return outcome

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import gzip
 import json
 import os
@@ -59,43 +60,48 @@ def pages(shared: Path) -> dict[str, bytes]:
 # -- in the process pool ------------------------------------------------------------------
 
 
+@functools.cache
+def _registry() -> object:
+    from service.companies.registry import load_registry  # noqa: PLC0415
+
+    return load_registry()
+
+
 def _warm(_: int) -> None:
     import trafilatura  # noqa: PLC0415
 
-    from service.articles.ingest import _registry  # noqa: PLC0415
     from service.articles.parse import parse  # noqa: PLC0415
 
     trafilatura.extract("<html><body><p>warm</p></body></html>")
     parse("<html><body><p>warm</p></body></html>")
-    _registry(())
+    _registry()
+
+
+# The pages are UTF-8 (the page server sends them as they are); both sides read them alike.
 
 
 def _trafilatura(path: str) -> float:
     import trafilatura  # noqa: PLC0415
 
-    from service.articles.fetch import decode  # noqa: PLC0415
-
     started = time.perf_counter()
-    html = decode(Path(path).read_bytes(), None)
+    html = Path(path).read_text(encoding="utf-8", errors="replace")
     trafilatura.extract(html, include_comments=False)
     return time.perf_counter() - started
 
 
 def _outlay(path: str) -> tuple[float, float, int]:
-    """(parse s, extract s, claims) for one page, as analyse() runs them in the worker."""
-    from service.articles.fetch import decode  # noqa: PLC0415
-    from service.articles.ingest import _registry  # noqa: PLC0415
+    """(parse s, extract s, claims) for one page, as the worker's analysis runs them."""
     from service.articles.parse import parse  # noqa: PLC0415
     from service.claims.extract import extract  # noqa: PLC0415
 
     started = time.perf_counter()
-    html = decode(Path(path).read_bytes(), None)
+    html = Path(path).read_text(encoding="utf-8", errors="replace")
     parsed = parse(html)
     parsed_at = time.perf_counter()
     found = (
         extract(
             parsed.text, published=parsed.published, language=parsed.language,
-            registry=_registry(()),
+            registry=_registry(),
         )
         if parsed.text
         else []
@@ -187,7 +193,9 @@ async def drain(client: httpx.AsyncClient, urls: list[str], timeout: float) -> f
 async def pipeline(names: list[str], folder: Path, rounds: int) -> dict[str, object]:
     async with common.bench_database("outlay_bench_ingest") as url:
         port = common.free_port()
-        env = common.service_env(url, port=str(port), fetch_allow="127.0.0.1/32")
+        env = common.service_env(
+            url, port=str(port), fetch_allow="127.0.0.1/32", fetch_ports="1024-65535"
+        )
         log = Path(tempfile.mkdtemp(prefix="outlay-bench-")) / "serve.log"
         server = common.Process([common.PYTHON, "-m", "service", "serve"], env=env, log=log)
         base = f"http://127.0.0.1:{port}"

@@ -60,7 +60,10 @@ class Matcher(msgspec.Struct, frozen=True):
 def matcher(registry: Registry) -> Matcher:
     companies: dict[str, tuple[str, str]] = {}
     for company in registry.companies:
-        root = registry.root(company.slug).slug
+        try:
+            root = registry.root(company.slug).slug
+        except KeyError:  # a parent missing from the file: the company stands for itself
+            root = company.slug
         for alias in (company.name, *company.aliases.all()):
             if len(alias.strip()) < 2:
                 continue
@@ -87,14 +90,80 @@ _SUFFIX = (
     r"Industries|Investments|Energy|Bank|AG|SE|SA|NV|PLC|plc|LLC|GmbH|AB|ASA|KK)\b\.?"
 )
 _CAP = r"[A-Z][A-Za-z0-9&'\-]*(?:\.[A-Za-z]+)?"
-_UNKNOWN_LATIN = re.compile(
-    rf"(?P<desc>\b(?:company|firm|giant|maker|chipmaker|startup|start-up|group|operator|"
-    rf"conglomerate|investor|lab|carrier|provider|developer|manufacturer)\s+)(?P<n1>{_CAP}(?:\s{_CAP}){{0,2}})"
-    rf"|\b(?P<n2>{_CAP}(?:\s{_CAP}){{0,3}})\s+{_SUFFIX}"
-    rf"|\b(?P<n3>{_CAP}(?:\s{_CAP}){{0,2}})\s\((?:NASDAQ|NYSE|TSE|HKEX|KRX|LSE|SSE|SZSE|TWSE)?:?\s?[A-Z0-9.]{{2,8}}\)"
+_DESCRIPTORS = (
+    "company",
+    "firm",
+    "giant",
+    "maker",
+    "startup",
+    "start-up",
+    "group",
+    "operator",
+    "conglomerate",
+    "investor",
+    "lab",
+    "carrier",
+    "provider",
+    "developer",
+    "manufacturer",
+)
+_SUFFIX_WORDS = (
+    " Inc",
+    " Corp",
+    " Co",
+    " Ltd",
+    " Limited",
+    " Group",
+    " Holdings",
+    " Technolog",
+    " Capital",
+    " Partners",
+    " Ventures",
+    " Systems",
+    " Semiconductor",
+    " Electronics",
+    " Motors",
+    " Telecom",
+    " Networks",
+    " Industries",
+    " Investments",
+    " Energy",
+    " Bank",
+    " AG",
+    " SE",
+    " SA",
+    " NV",
+    " PLC",
+    " plc",
+    " LLC",
+    " GmbH",
+    " AB",
+    " ASA",
+    " KK",
+)
+# Each way of naming an unknown company, with the words that must be present for it to apply:
+# scanning for capitalised runs is costly, so it only happens where it can pay off.
+_UNKNOWN_LATIN: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
+    (
+        _DESCRIPTORS,
+        re.compile(
+            r"\b(?:company|firm|giant|maker|chipmaker|startup|start-up|group|operator|"
+            r"conglomerate|investor|lab|carrier|provider|developer|manufacturer)\s+"
+            rf"(?P<name>{_CAP}(?:\s{_CAP}){{0,2}})"
+        ),
+    ),
+    (_SUFFIX_WORDS, re.compile(rf"\b(?P<name>{_CAP}(?:\s{_CAP}){{0,3}})\s+{_SUFFIX}")),
+    (
+        ("(",),
+        re.compile(
+            rf"\b(?P<name>{_CAP}(?:\s{_CAP}){{0,2}})\s\("
+            r"(?:(?:NASDAQ|Nasdaq|NYSE|TSE|TYO|HKEX|KRX|KOSPI|LSE|SSE|SZSE|TWSE|ASX|TSX|ETR|EPA)\s?:\s?"
+            r"[A-Z0-9.]{1,8}|[A-Z0-9]{1,6}\.[A-Z]{1,2})\)"
+        ),
+    ),
 )
 _UNKNOWN_CJK = re.compile(
-    r"(?P<n4>[\u4e00-\u9fff]{2,6}?(?:集团|集團|公司|科技|控股|银行|銀行|资本|資本))"
+    r"(?<![\u4e00-\u9fff])(?P<n4>(?![该這这其等和与與及])[\u4e00-\u9fff]{2,6}?(?:集团|集團|公司|控股|银行|銀行))"
     r"(?=[\u4e00-\u9fff]{0,4}(?:计划|將|将|拟|宣布|投资|投入|斥资|规划|表示|预计))"
 )
 _NOT_NAMES = frozenset(
@@ -150,13 +219,35 @@ _NOT_NAMES = frozenset(
         "AI",
     }
 )
-_REF = re.compile(
-    r"\b(?:it|its|they|their|the\s+company|the\s+firm|the\s+group|the\s+company['’]s|"
-    r"the\s+(?:[A-Za-z-]+\s+){0,2}(?:firm|company|giant|group|maker|chipmaker|operator|"
-    r"conglomerate|start-?up|lab|investor|retailer|carrier|titan|behemoth|tech\s+major)(?:['’]s)?)\b"
-    r"|该公司|該公司|该集团|該集團|(?<![尤极與与])其(?![中他它余餘实實次])|同社|同グループ|이\s?회사|동사",
+_PRONOUN = re.compile(r"(?<![A-Za-z])(?:[Ii]ts?|[Tt]hey|[Tt]heir)(?![A-Za-z])")
+_HEADS = (
+    "firm",
+    "company",
+    "giant",
+    "group",
+    "maker",
+    "operator",
+    "conglomerate",
+    "start",
+    "lab",
+    "investor",
+    "retailer",
+    "carrier",
+    "titan",
+    "behemoth",
+    "major",
+)
+_DESCRIBED = re.compile(
+    r"\b(?:the\s+company['’]s|the\s+(?:[A-Za-z-]+\s+){0,2}(?:firm|company|giant|group|maker|"
+    r"chipmaker|operator|conglomerate|start-?up|lab|investor|retailer|carrier|titan|behemoth|"
+    r"tech\s+major)(?:['’]s)?)\b",
     re.IGNORECASE,
 )
+_CJK_REF = re.compile(
+    r"该公司|該公司|该集团|該集團|(?<![\u4e00-\u9fff])公司(?=[计將将拟预表今明的])"
+    r"|(?<![尤极與与])其(?![中他它余餘实實次])|同社|同グループ|이\s?회사|동사"
+)
+_HAS_CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af]")
 
 
 def find_mentions(text: str, start: int, end: int, registry: Registry) -> list[Mention]:
@@ -185,18 +276,23 @@ def find_mentions(text: str, start: int, end: int, registry: Registry) -> list[M
                     found.append(
                         Mention(start=m.start(), end=m.end(), kind="company", key=root, name=raw)
                     )
-    for m in _UNKNOWN_LATIN.finditer(text, start, end):
-        group = "n1" if m.group("n1") else "n2" if m.group("n2") else "n3"
-        name = m.group(group)
-        words = name.split()
-        while words and words[0] in _NOT_NAMES:
-            words = words[1:]
-        if not words:
+    chunk = text[start:end]
+    lowered = chunk.lower()
+    for gate, pattern in _UNKNOWN_LATIN:
+        if not (any(map(lowered.__contains__, gate)) or any(map(chunk.__contains__, gate))):
             continue
-        name = " ".join(words)
-        s = m.start(group) + m.group(group).index(name)
-        found.append(Mention(start=s, end=s + len(name), kind="unknown", key=name, name=name))
-    for m in _UNKNOWN_CJK.finditer(text, start, end):
+        for m in pattern.finditer(text, start, end):
+            name = m.group("name")
+            words = name.split()
+            while words and words[0] in _NOT_NAMES:
+                words = words[1:]
+            if not words:
+                continue
+            name = " ".join(words)
+            s = m.start("name") + m.group("name").index(name)
+            found.append(Mention(start=s, end=s + len(name), kind="unknown", key=name, name=name))
+    cjk = bool(_HAS_CJK.search(chunk))
+    for m in _UNKNOWN_CJK.finditer(text, start, end) if cjk else ():
         found.append(
             Mention(
                 start=m.start("n4"),
@@ -206,8 +302,14 @@ def find_mentions(text: str, start: int, end: int, registry: Registry) -> list[M
                 name=m.group("n4"),
             )
         )
-    for m in _REF.finditer(text, start, end):
-        found.append(Mention(start=m.start(), end=m.end(), kind="ref", key="", name=m.group(0)))
+    refs = [_PRONOUN]
+    if any(map(lowered.__contains__, _HEADS)):
+        refs.append(_DESCRIBED)
+    if cjk:
+        refs.append(_CJK_REF)
+    for pattern in refs:
+        for m in pattern.finditer(text, start, end):
+            found.append(Mention(start=m.start(), end=m.end(), kind="ref", key="", name=m.group(0)))
     found.sort(key=lambda x: (x.start, -(x.end - x.start), x.kind != "company"))
     kept: list[Mention] = []
     for mention in found:

@@ -9,75 +9,87 @@ twice (a summary and the body, two languages) is kept once.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
-import msgspec
-
 from service.claims.extract import attribution, classify, cues
-from service.claims.extract.amounts import Money, find_amounts
-from service.claims.extract.entities import Mention, find_mentions
+from service.claims.extract.amounts import Money, find_amounts, has_money
+from service.claims.extract.context import History, QuarterContext
+from service.claims.extract.entities import Mention
+from service.claims.extract.merge import Claim, dedupe, same_script
 from service.claims.extract.model import Extracted
-from service.claims.extract.periods import Period, PeriodMention, find_periods, last_quarter_before
+from service.claims.extract.periods import Period, find_periods
 from service.claims.extract.sentences import clause_breaks, clause_of, sentences
 from service.companies.registry import Registry, load_registry
 
-VERSION = "1.0.0"
+VERSION = "1.1.0"
+
+_PARAGRAPH = re.compile(r"[^\n]+")
 
 # How far back (in sentences) a spender named earlier still carries over.
 CARRY_SENTENCES = 3
-
-
-class _Claim(msgspec.Struct, kw_only=True):
-    out: Extracted
-    key: tuple[str, str]
-    sentence: int
-    explicit: bool
 
 
 def extract(
     text: str, *, published: date | None, language: str | None, registry: Registry | None = None
 ) -> list[Extracted]:
     reg = registry if registry is not None else load_registry()
-    amounts = find_amounts(text, language=language)
-    if not amounts:
+    spans = _active_sentences(text)
+    if not spans:
         return []
-    spans = sentences(text)
-    mentions = find_mentions(text, 0, len(text), reg)
-    periods = find_periods(text, 0, len(text))
-    claims: list[_Claim] = []
-    history: list[list[tuple[Mention, str]]] = []
-    ai = 0
-    mi = 0
+    claims: list[Claim] = []
+    history = History(text, spans, reg)
+    context = QuarterContext(text, published)
     for si, (s, e) in enumerate(spans):
-        sent_mentions: list[Mention] = []
-        while mi < len(mentions) and mentions[mi].start < e:
-            if mentions[mi].start >= s:
-                sent_mentions.append(mentions[mi])
-            mi += 1
-        roles = [(m, attribution.role(text, m, s)) for m in sent_mentions]
-        sent_amounts: list[Money] = []
-        while ai < len(amounts) and amounts[ai].start < e:
-            if amounts[ai].start >= s:
-                sent_amounts.append(amounts[ai])
-            ai += 1
-        if sent_amounts and cues.SPEND.search(text, s, e):
-            claims.extend(
-                _sentence_claims(
-                    text,
-                    si,
-                    (s, e),
-                    sent_amounts,
-                    roles,
-                    history,
-                    claims,
-                    periods,
-                    published=published,
-                    language=language,
-                    registry=reg,
-                )
+        if s < 0:
+            continue
+        if not has_money(text, s, e):
+            continue
+        amounts = find_amounts(text, language=language, start=s, end=e)
+        if not amounts:
+            continue
+        sentence_cues = classify.Cues(text, s, e)
+        if not sentence_cues.spans("spend"):
+            continue
+        claims.extend(
+            _sentence_claims(
+                text,
+                si,
+                (s, e),
+                amounts,
+                sentence_cues,
+                history,
+                claims,
+                context,
+                published=published,
+                language=language,
+                registry=reg,
             )
-        history.append(roles)
-    return _dedupe(claims, language)
+        )
+    return dedupe(claims, language)
+
+
+def _active_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentences of the paragraphs that hold money, each with the paragraph before it.
+
+    Paragraphs without a currency sign or word cannot hold a claim, and only the one just
+    before a money paragraph can name the spender it carries; skipping the rest keeps
+    extraction far below the cost of parsing the page. A (-1, -1) marks skipped text.
+    """
+    paragraphs = [(m.start(), m.end()) for m in _PARAGRAPH.finditer(text)]
+    money = [has_money(text, s, e) for s, e in paragraphs]
+    if not any(money):
+        return []
+    out: list[tuple[int, int]] = []
+    last = -2
+    for i, (s, e) in enumerate(paragraphs):
+        if not (money[i] or (i + 1 < len(money) and money[i + 1])):
+            continue
+        if last != i - 1:
+            out.append((-1, -1))
+        last = i
+        out.extend((s + a, s + b) for a, b in sentences(text[s:e]))
+    return out
 
 
 def _sentence_claims(
@@ -85,26 +97,30 @@ def _sentence_claims(
     si: int,
     sent: tuple[int, int],
     amounts: list[Money],
-    roles: list[tuple[Mention, str]],
-    history: list[list[tuple[Mention, str]]],
-    claims: list[_Claim],
-    periods: list[PeriodMention],
+    sentence_cues: classify.Cues,
+    history: History,
+    claims: list[Claim],
+    context: QuarterContext,
     *,
     published: date | None,
     language: str | None,
     registry: Registry,
-) -> list[_Claim]:
+) -> list[Claim]:
     s, e = sent
     breaks = clause_breaks(text, s, e)
-    earlier = [x for sentence in history[-CARRY_SENTENCES:] for x in sentence]
+    roles = history.roles(si)
+
+    def earlier() -> list[tuple[Mention, str]]:
+        return [x for sentence in history.before(si, CARRY_SENTENCES) for x in sentence]
+
     paired = attribution.respectively(text, sent, amounts, roles)
-    sent_periods = [p for p in periods if s <= p.start < e]
-    out: list[_Claim] = []
+    sent_periods = find_periods(text, s, e)
+    out: list[Claim] = []
     prev_period: Period | None = None
     for i, amount in enumerate(amounts):
         seg = (amounts[i - 1].end if i else s, amounts[i + 1].start if i + 1 < len(amounts) else e)
         clause = clause_of(breaks, amount.start, s, e)
-        w = classify.Window(text, amount, clause, seg, e)
+        w = classify.Window(sentence_cues, amount, clause, seg)
         if not classify.is_spending(w):
             continue
         explicit = True
@@ -133,7 +149,13 @@ def _sentence_claims(
             if repeat is not None:
                 spender = attribution.Spender(kind=repeat.key[0], key=repeat.key[1], explicit=False)
             else:
-                spender = _carried(text, history, claims + out, si, registry)
+                spender = _carried(
+                    text, history.before(si, CARRY_SENTENCES), claims + out, si, registry
+                )
+            if spender is None and any(m.kind == "ref" and m.end <= amount.start for m, _ in roles):
+                subject = history.subject()
+                if subject is not None:
+                    spender = attribution.as_spender(subject, explicit=False)
         if spender is None:
             continue
         company = registry.by_slug.get(spender.key) if spender.kind == "company" else None
@@ -141,7 +163,7 @@ def _sentence_claims(
         candidates = [
             p
             for p in sent_periods
-            if p.kind != "cumulative" or w.distance(cues.ACTUAL, clause_only=True) is not None
+            if p.kind != "cumulative" or w.distance("actual", clause_only=True) is not None
         ]
         mention = classify.pick_period(w, candidates, sent)
         baseline = bool(
@@ -153,7 +175,9 @@ def _sentence_claims(
             mention,
             published=published,
             fy_end_month=fy_end,
-            quarter_context=_quarter_context(periods, amount.start, published),
+            quarter_context=context.at(amount.start)
+            if mention and mention.kind == "quarter_context"
+            else None,
         )
         if (
             mention is None
@@ -162,9 +186,11 @@ def _sentence_claims(
             and prev_period.period == "year"
             and prev_period.year
         ):
-            period = Period(
-                period="year", year=prev_period.year - 1, quarter=None, fiscal=prev_period.fiscal
-            )
+            # "up from $77 billion": last year's figure, unless it is an earlier forecast of
+            # the same year ("up from the $75 billion it forecast in February").
+            earlier_forecast = cues.EARLIER_FORECAST_AFTER.match(text, amount.end, clause[1])
+            year = prev_period.year if earlier_forecast else prev_period.year - 1
+            period = Period(period="year", year=year, quarter=None, fiscal=prev_period.fiscal)
         elif mention is None and not sent_periods:
             period = _carried_period(claims + out, si) or period
         prior_estimate = any(
@@ -178,13 +204,9 @@ def _sentence_claims(
             prior_estimate=prior_estimate,
             baseline=baseline,
         )
-        target_after = any(
-            r == "target"
-            and m.kind in {"company", "unknown"}
-            and amount.end <= m.start < clause[1]
-            and cues.INVEST_TARGET_GAP.match(text[amount.end : m.start])
-            for m, r in roles
-        )
+        if _expected_of_spender(text, roles, spender, amount):
+            status, status_said = "estimate", True
+        target_after = _invested_in(text, amount, roles, clause)
         investor = bool(company and company.kind.lower() in classify.INVESTOR_KINDS)
         fallback = next(
             (
@@ -197,12 +219,16 @@ def _sentence_claims(
         category, category_said = classify.category(
             w, target_after=target_after, investor=investor, fallback=fallback
         )
+        if cues.PAY_BEFORE.search(text, max(s, amount.start - 30), amount.start) and (
+            cues.FOR_NAME_AFTER.match(text, amount.end, min(e, amount.end + 60))
+        ):
+            category, category_said = "acquisition", True
         confidence = 0.92
-        confidence *= 1.0 if explicit else 0.85
+        confidence *= 1.0 if spender.explicit else 0.85
         confidence *= 0.8 if spender.kind == "unknown" else 1.0
         confidence *= 1.0 if category_said else 0.9
         confidence *= 1.0 if status_said else 0.95
-        confidence *= 1.0 if _same_script(text[s:e], language) else 0.85
+        confidence *= 1.0 if same_script(text[s:e], language) else 0.85
         name = company.name if company else spender.key if spender.kind == "unknown" else None
         extracted = Extracted(
             company_slug=company.slug if company else None,
@@ -223,7 +249,7 @@ def _sentence_claims(
             confidence=round(min(max(confidence, 0.0), 1.0), 3),
         )
         out.append(
-            _Claim(out=extracted, key=(spender.kind, spender.key), sentence=si, explicit=explicit)
+            Claim(out=extracted, key=(spender.kind, spender.key), sentence=si, explicit=explicit)
         )
         prev_period = period
     return out
@@ -232,7 +258,7 @@ def _sentence_claims(
 def _carried(
     text: str,
     history: list[list[tuple[Mention, str]]],
-    claims: list[_Claim],
+    claims: list[Claim],
     si: int,
     registry: Registry,
 ) -> attribution.Spender | None:
@@ -262,7 +288,7 @@ def _carried(
     return None
 
 
-def _carried_period(claims: list[_Claim], si: int) -> Period | None:
+def _carried_period(claims: list[Claim], si: int) -> Period | None:
     """A sentence with no time of its own continues the previous sentence's year."""
     for c in reversed(claims):
         if c.sentence < si - 1:
@@ -272,49 +298,29 @@ def _carried_period(claims: list[_Claim], si: int) -> Period | None:
     return None
 
 
-def _quarter_context(
-    periods: list[PeriodMention], pos: int, published: date | None
-) -> tuple[int | None, int] | None:
-    """ "当季", "the quarter", "quarterly": the quarter the article names nearest, else the last one."""
-    explicit = [p for p in periods if p.kind == "quarter" and p.quarter]
-    if explicit:
-        before = [p for p in explicit if p.start < pos]
-        p = before[-1] if before else explicit[0]
-        period = classify.period_of(p, published=published, fy_end_month=12, quarter_context=None)
-        return (period.year, p.quarter or 0)
-    if published is None:
-        return None
-    year, quarter = last_quarter_before(published)
-    return (year, quarter)
+def _expected_of_spender(
+    text: str, roles: list[tuple[Mention, str]], spender: attribution.Spender, amount: Money
+) -> bool:
+    """ "Analysts expect Amazon to spend ...": the spender is the object of someone's forecast."""
+    return any(
+        m.key == spender.key
+        and m.end <= amount.start
+        and cues.EXPECTED_OF.search(text, max(0, m.start - 20), m.start)
+        for m, _ in roles
+    )
 
 
-def _same_script(sentence: str, language: str | None) -> bool:
-    cjk = sum(1 for ch in sentence if "\u3040" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af")
-    wants_cjk = (language or "").split("-")[0].lower() in {"zh", "ja", "ko"}
-    return (cjk > len(sentence) / 4) == wants_cjk
-
-
-def _dedupe(claims: list[_Claim], language: str | None) -> list[Extracted]:
-    """One claim per spender, amount and year; a yearless repeat folds into the dated one."""
-    groups: dict[tuple[str, str, int, int, str], list[_Claim]] = {}
-    for c in claims:
-        groups.setdefault((*c.key, c.out.amount_low, c.out.amount_high, c.out.currency), []).append(
-            c
-        )
-    kept: list[_Claim] = []
-    for members in groups.values():
-        years = {c.out.year for c in members if c.out.year is not None}
-        for year in sorted(years) or [None]:
-            same = [
-                c
-                for c in members
-                if c.out.year == year or (c.out.year is None and year is not None)
-            ]
-            if year is None:
-                same = members
-            best = max(
-                same, key=lambda c: (c.out.year == year, c.out.confidence, c.explicit, -c.out.start)
-            )
-            kept.append(best)
-    kept.sort(key=lambda c: (c.out.start, c.out.amount_low))
-    return [c.out for c in kept]
+def _invested_in(
+    text: str, amount: Money, roles: list[tuple[Mention, str]], clause: tuple[int, int]
+) -> int | None:
+    """How far after the amount a company it is invested in is named ("$40bn in OpenAI")."""
+    for m, r in roles:
+        if (
+            r == "target"
+            and m.kind in {"company", "unknown"}
+            and amount.end <= m.start < clause[1]
+            and cues.INVEST_TARGET_GAP.match(text[amount.end : m.start])
+        ):
+            return m.start - amount.end
+    described = cues.INVEST_IN_AFTER.match(text, amount.end, min(len(text), amount.end + 70))
+    return described.end() - amount.end if described else None

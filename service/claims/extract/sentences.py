@@ -65,8 +65,8 @@ _END = re.compile(
 )
 _WORD_BEFORE = re.compile(r"([A-Za-z.]+)$")
 _CLAUSE_BREAK = re.compile(
-    r"[;；:：，]|,(?!\d{3})|\s[–—-]\s|\s[–—]|[–—]\s|\((?!\s*(?:NASDAQ|NYSE|[A-Z]{1,5}\.[A-Z]))"
-    r"|\)|\b(?:while|whereas|but|versus|vs\.?|compared\s+(?:with|to)|up\s+from|down\s+from|"
+    r"[;；:：，]|,(?!\d{3})|\s[–—-]\s|\s[–—]|[–—]\s"
+    r"|\b(?:while|whereas|but|versus|vs\.?|compared\s+(?:with|to)|up\s+from|down\s+from|"
     r"dwarfing|which)\b",
     re.IGNORECASE,
 )
