@@ -69,8 +69,9 @@ def write_pages(folder: Path, count: int, shared: Path) -> list[str]:
 
 
 async def sample(pid: int, url: str, stop: asyncio.Event,
-                 out: list[tuple[int, float, float]]) -> None:  # fmt: skip
-    """(articles finished, worker MB, worker + pool MB) every half second."""
+                 out: list[tuple[int, float, float, float]]) -> None:  # fmt: skip
+    """(articles finished, worker RSS, worker + pool RSS, worker + pool PSS) in MB, every
+    half second."""
     conn = await asyncpg.connect(url)
     try:
         while not stop.is_set():
@@ -78,8 +79,10 @@ async def sample(pid: int, url: str, stop: asyncio.Event,
                 "SELECT count(*) FROM article WHERE status IN ('parsed', 'failed')"
             )
             own = common.rss_mb(pid)
-            total = own + sum(common.rss_mb(c) for c in common.descendants(pid))
-            out.append((done, own, total))
+            children = common.descendants(pid)
+            total = own + sum(common.rss_mb(c) for c in children)
+            pss = common.pss_mb(pid) + sum(common.pss_mb(c) for c in children)
+            out.append((done, own, total, pss))
             await asyncio.sleep(0.5)
     finally:
         await conn.close()
@@ -104,7 +107,7 @@ async def run(count: int) -> dict[str, object]:
             log=logs / "worker.log",
         )
         base = f"http://127.0.0.1:{port}"
-        samples: list[tuple[int, float, float]] = []
+        samples: list[tuple[int, float, float, float]] = []
         try:
             await common.wait_ready(base, api)
             with common.page_server(folder) as site:
@@ -132,7 +135,7 @@ async def run(count: int) -> dict[str, object]:
     return {"samples": samples, "elapsed": elapsed}
 
 
-def window(samples: list[tuple[int, float, float]], lo: int, hi: int, k: int) -> float:
+def window(samples: list[tuple[int, float, float, float]], lo: int, hi: int, k: int) -> float:
     values = [s[k] for s in samples if lo <= s[0] < hi]
     return round(statistics.fmean(values), 1) if values else float("nan")
 
@@ -147,8 +150,10 @@ def main() -> None:
     thousand = min(1000, n // 5)
     first_own, last_own = window(samples, 0, thousand, 1), window(samples, n - thousand, n + 1, 1)
     first_all, last_all = window(samples, 0, thousand, 2), window(samples, n - thousand, n + 1, 2)
+    first_pss, last_pss = window(samples, 0, thousand, 3), window(samples, n - thousand, n + 1, 3)
     peak_own = max(s[1] for s in samples)
     peak_all = max(s[2] for s in samples)
+    peak_pss = max(s[3] for s in samples)
     common.emit(
         {
             "bench": "memory",
@@ -164,8 +169,13 @@ def main() -> None:
             "with_pool_last_mb": last_all,
             "with_pool_growth_mb": round(last_all - first_all, 1),
             "with_pool_peak_mb": round(peak_all, 1),
+            "with_pool_pss_first_mb": first_pss,
+            "with_pool_pss_last_mb": last_pss,
+            "with_pool_pss_growth_mb": round(last_pss - first_pss, 1),
+            "with_pool_pss_peak_mb": round(peak_pss, 1),
             "budget_worker_lt_400mb": peak_own < BUDGET_MB,
-            "budget_with_pool_lt_400mb": peak_all < BUDGET_MB,
+            "budget_with_pool_pss_lt_400mb": peak_pss < BUDGET_MB,
+            "with_pool_rss_sum_lt_400mb": peak_all < BUDGET_MB,
         }
     )
 
