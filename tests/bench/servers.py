@@ -75,7 +75,7 @@ async def run(seconds: int) -> dict[tuple[str, int], list[dict]]:  # type: ignor
 
 def main() -> None:
     args = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    args.add_argument("--seconds", type=int, default=5)
+    args.add_argument("--seconds", type=int, default=3)
     opts = args.parse_args()
     runs = asyncio.run(run(opts.seconds))
     figures: dict[str, object] = {
