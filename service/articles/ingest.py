@@ -169,7 +169,8 @@ async def process(
         except fetch.FetchError as exc:
             logger.info("fetch failed", code=exc.code, reason=exc.message)
             return await _settle(pool, job, settings, exc)
-        raw, charset = zlib.compress(page.content, 6), page.encoding
+        # In a thread (zlib lets go of the GIL): a large page took the event loop for tens of ms.
+        raw, charset = await asyncio.to_thread(zlib.compress, page.content, 6), page.encoding
         async with pool.acquire() as conn:
             await articles.set_fetched(
                 conn, article_id=job.article_id, lease=job.lease, raw=raw, encoding=charset
