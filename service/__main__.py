@@ -38,6 +38,7 @@ async def _worker(settings: config.Settings) -> None:
 
     from service.articles import fetch  # noqa: PLC0415
     from service.companies.sync import sync_registry  # noqa: PLC0415
+    from service.figures.rates import sync_rates  # noqa: PLC0415
     from service.jobs.worker import Worker  # noqa: PLC0415
 
     async with db.pool_lifespan(
@@ -46,6 +47,7 @@ async def _worker(settings: config.Settings) -> None:
         async with pool.acquire() as conn:
             await db.migrate(conn)
             await sync_registry(conn)
+            await sync_rates(conn)
         processes = settings.parse_processes or os.cpu_count() or 1
         with ProcessPoolExecutor(
             processes, mp_context=multiprocessing.get_context("forkserver")
@@ -70,10 +72,12 @@ def cmd_worker(settings: config.Settings, _: argparse.Namespace) -> int:
 
 async def _migrate(url: str) -> list[str]:
     from service.companies.sync import sync_registry  # noqa: PLC0415
+    from service.figures.rates import sync_rates  # noqa: PLC0415
 
     async with db.pool_lifespan(url, min_size=1, max_size=1) as pool, pool.acquire() as conn:
         applied = await db.migrate(conn)
         await sync_registry(conn)
+        await sync_rates(conn)
         return applied
 
 

@@ -26,6 +26,8 @@ from service.claims.api import ClaimController
 from service.companies.api import CompanyController
 from service.companies.sync import sync_registry
 from service.config import Settings
+from service.figures.api import FigureController
+from service.figures.rates import sync_rates
 from service.jobs.worker import Worker
 from service.totals.api import TotalsController
 
@@ -88,6 +90,7 @@ def create_app(settings: Settings) -> Litestar:
             async with pool.acquire() as conn:
                 await db.migrate(conn)
                 await sync_registry(conn)
+                await sync_rates(conn)
             app.state.pool = pool
             processes = settings.parse_processes or os.cpu_count() or 1
             executor = ProcessPoolExecutor(
@@ -117,6 +120,7 @@ def create_app(settings: Settings) -> Litestar:
             ArticleController,
             ClaimController,
             CompanyController,
+            FigureController,
             TotalsController,
             live,
             ready,
@@ -144,6 +148,7 @@ def openapi_config() -> OpenAPIConfig:
             Tag(name="articles", description="Submit and read articles."),
             Tag(name="claims", description="Spending claims with their evidence."),
             Tag(name="companies", description="The spenders and their figures."),
+            Tag(name="figures", description="One sourced number per company, year and kind."),
             Tag(name="totals", description="Consolidated sums of one-year figures."),
             Tag(name="health", description="Liveness and readiness."),
         ],

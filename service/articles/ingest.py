@@ -25,6 +25,7 @@ from service.claims import queries as claims
 from service.claims.extract import VERSION, Extracted, extract
 from service.companies import queries as companies
 from service.config import Settings
+from service.figures import refresh as figures
 
 logger = log.get(__name__)
 
@@ -123,6 +124,7 @@ async def store(
             company_ids=ids,
             extractor_version=result.extractor_version,
         )
+        await figures.article_changed(conn, article_id)
     return True
 
 
