@@ -1,0 +1,57 @@
+"""A figure revised by three articles, ingested in shuffled order: the latest published wins."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+import asyncpg
+import pytest
+from litestar.testing import AsyncTestClient
+
+from tests.figures.store import B, claim, one_figure, store
+
+pytestmark = pytest.mark.usefixtures("clean")
+
+META_2025 = [
+    (date(2025, 1, 29), 60, 65),
+    (date(2025, 4, 30), 64, 72),
+    (date(2025, 7, 30), 66, 72),
+]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+async def test_revisions_in_any_order_of_ingestion(
+    client: AsyncTestClient, db: asyncpg.Connection, seed: int
+) -> None:  # type: ignore[type-arg]
+    order = META_2025[:]
+    random.Random(seed).shuffle(order)
+    seen: list[tuple[date, int, int]] = []
+    for published, low, high in order:
+        await store(
+            db, f"https://news.example.com/meta-{published}", published, [claim("meta", low, high)]
+        )
+        seen.append((published, low, high))
+        figure = await one_figure(client, company="meta", year=2025)
+        latest = max(seen)
+        assert (figure["amount_low"], figure["amount_high"]) == (latest[1] * B, latest[2] * B)
+        assert figure["published"] == latest[0].isoformat()
+        history = [(h["published"], h["amount_low"], h["amount_high"]) for h in figure["history"]]
+        assert history == [(p.isoformat(), lo * B, hi * B) for p, lo, hi in sorted(seen)]
+        assert figure["sources"] == figure["independent"] == len(seen)
+        assert figure["conflict"] is False
+    detail = (await client.get("/v1/companies/meta/figures")).json()
+    assert [f["amount_high"] for f in detail["figures"]] == [72 * B]
+
+
+async def test_a_restated_value_is_one_step_of_history(
+    client: AsyncTestClient, db: asyncpg.Connection
+) -> None:  # type: ignore[type-arg]
+    for day, (low, high) in [(10, (60, 65)), (20, (60, 65)), (25, (60, 65))]:
+        await store(
+            db, f"https://wire{day}.example.com/meta", date(2025, 2, day),
+            [claim("meta", low, high)], body=f"Story {day} about Meta's plans, told its own way.",
+        )  # fmt: skip
+    figure = await one_figure(client, company="meta")
+    assert [(h["published"], h["sources"]) for h in figure["history"]] == [("2025-02-10", 3)]
+    assert figure["published"] == "2025-02-25"
