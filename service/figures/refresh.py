@@ -94,22 +94,10 @@ def _row(f: Derived) -> tuple[object, ...]:
     )  # fmt: skip
 
 
-def _row(f: Derived) -> tuple[object, ...]:
-    return (
-        f.company_id, f.year, f.category, f.status, f.amount_low, f.amount_high, f.currency,
-        f.usd_low, f.usd_high, f.claim_id, f.article_id, f.published, f.claims, f.article_ids,
-        f.origin_ids, f.conflict, f.conflicts, f.history, f.support,
-    )  # fmt: skip
-
-
 async def lock_companies(conn: asyncpg.Connection, company_ids: Iterable[int]) -> None:
     # Always in ascending order, so two transactions never wait on each other in a circle.
     for company_id in sorted(set(company_ids)):
-        await conn.execute(
-            "SELECT pg_advisory_xact_lock($1, ($2::bigint % 2147483647)::int)",
-            LOCK_CLASS,
-            company_id,
-        )
+        await conn.execute(LOCK, LOCK_CLASS, company_id)
 
 
 async def recompute(conn: asyncpg.Connection, keys: Iterable[Key]) -> dict[Key, Derived]:
