@@ -16,13 +16,21 @@ SELECT_CLAIM = """
 SELECT c.id, c.article_id,
        CASE WHEN co.id IS NULL THEN NULL
             ELSE json_build_object('slug', co.slug, 'name', co.name) END AS company,
-       c.group_name AS "group", c.amount_low, c.amount_high, c.currency, c.year, c.fiscal,
+       c.group_name AS "group", c.amount_low, c.amount_high, c.currency,
+       CASE WHEN fx.rate IS NULL THEN NULL
+            ELSE json_build_object('amount_low', round(c.amount_low / fx.rate)::bigint,
+                                   'amount_high', round(c.amount_high / fx.rate)::bigint,
+                                   'rate', fx.rate, 'rate_year', fx.rate_year) END AS usd,
+       c.year, c.fiscal,
        c.period, c.quarter, c.category, c.status,
        json_build_object('text', c.evidence_text, 'start', c.evidence_start, 'end', c.evidence_end)
            AS evidence,
        c.confidence, c.extractor_version
 FROM claim c
 LEFT JOIN company co ON co.id = c.company_id
+-- The yearly average rate of the claim's year (see service/figures/rates.json).
+LEFT JOIN LATERAL (SELECT fx_per_usd(c.currency, c.year) AS rate,
+                          fx_rate_year(c.currency, c.year) AS rate_year) fx ON true
 """
 
 INSERT_CLAIMS = """
