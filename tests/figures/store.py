@@ -87,3 +87,23 @@ async def one_figure(client: AsyncTestClient, **params: object) -> dict:  # type
     found = await figures(client, **params)
     assert len(found) == 1, found
     return found[0]
+
+
+async def restore(conn: asyncpg.Connection, article_id: int, claims: list[Extracted]) -> None:
+    """Store an article again with other claims, as reprocessing it does."""
+    lease = uuid.uuid4()
+    row = await conn.fetchrow(
+        """UPDATE article SET status = 'fetching', lease_token = $2 WHERE id = $1
+           RETURNING url, published, title, body, canonical_url""",
+        article_id, lease,
+    )  # fmt: skip
+    result = ingest.Analysis(
+        parsed=Parsed(title=row["title"], authors=[], published=row["published"],
+                      language="en", text=row["body"]),
+        published=row["published"],
+        claims=claims,
+        body_hash=ingest.body_hash(row["body"]),
+        canonical_url=row["canonical_url"],
+        extractor_version="test-2",
+    )  # fmt: skip
+    assert await ingest.store(conn, article_id=article_id, lease=lease, result=result)
