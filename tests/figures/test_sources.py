@@ -31,7 +31,7 @@ async def test_a_syndicated_story_is_one_figure_with_many_sources(
             date(2025, 2, 6),
             [claim("alphabet", 75)],
             body=STORY.upper(),
-        )  # fmt: skip
+        )
         for i in range(3)
     ]
     # Same canonical URL, another body (a page with the story's comments): still a copy.
@@ -45,7 +45,7 @@ async def test_a_syndicated_story_is_one_figure_with_many_sources(
     assert figure["claims"] == 1
     assert figure["article_id"] == original  # a copy published later is not a newer source
     copy_of = {c["article_id"]: c["copy_of"] for c in figure["support"]}
-    assert copy_of == {original: None, **{c: original for c in [*copies, by_canonical]}}
+    assert copy_of == {original: None, **dict.fromkeys([*copies, by_canonical], original)}
     assert all(c["evidence"] and c["title"] for c in figure["support"])
     assert [h["sources"] for h in figure["history"]] == [5]
 
