@@ -50,8 +50,10 @@ CREATE TABLE figure (
     currency text NOT NULL,
     usd_low bigint,
     usd_high bigint,
-    claim_id bigint NOT NULL,
-    article_id bigint NOT NULL,
+    -- Checked at commit: the transaction that replaces or deletes claims recomputes the figure
+    -- before then, so a figure can never point at a claim or article that is gone.
+    claim_id bigint NOT NULL REFERENCES claim (id) DEFERRABLE INITIALLY DEFERRED,
+    article_id bigint NOT NULL REFERENCES article (id) DEFERRABLE INITIALLY DEFERRED,
     published date,
     -- Claims behind it from independent articles (syndicated copies left out).
     claims integer NOT NULL,
