@@ -31,7 +31,7 @@ _ACCEPTED = {
     "*/*": "json",
 }
 # Rows fetched per round trip, and bytes gathered before a chunk is sent.
-PREFETCH = 500
+BATCH = 1000
 CHUNK = 64 * 1024
 
 FORMAT_DESCRIPTION = (
@@ -72,77 +72,62 @@ def _cell(value: Any) -> Any:
     return value
 
 
-class Writer:
-    """Encodes rows of one format; `columns` are dotted paths into a row, for CSV."""
-
-    def __init__(self, fmt: Format, columns: Sequence[str]) -> None:
-        self.fmt = fmt
-        self.columns = list(columns)
-        self.buffer = io.StringIO()
-        self.csv = csv.writer(self.buffer, lineterminator="\r\n")
-
-    def header(self) -> str:
-        if self.fmt != "csv":
-            return ""
-        self.csv.writerow(self.columns)
-        return self.take()
-
-    def add(self, row: dict[str, Any]) -> None:
-        if self.fmt == "csv":
-            self.csv.writerow([_cell(_pick(row, c)) for c in self.columns])
-        else:
-            self.buffer.write(msgspec.json.encode(row).decode())
-            self.buffer.write("\n")
-
-    def size(self) -> int:
-        return self.buffer.tell()
-
-    def take(self) -> str:
-        text = self.buffer.getvalue()
-        self.buffer.seek(0)
-        self.buffer.truncate()
-        return text
-
-
 def rows_response(
     rows: Iterable[dict[str, Any]], *, fmt: Format, columns: Sequence[str], name: str
 ) -> Stream:
-    """A small, already computed list (totals) in the export formats."""
-    writer = Writer(fmt, columns)
+    """A small, already computed list (totals); `columns` are dotted paths into a row."""
 
     async def body() -> AsyncIterator[bytes]:
-        yield writer.header().encode()
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        if fmt == "csv":
+            writer.writerow(columns)
         for row in rows:
-            writer.add(row)
-        yield writer.take().encode()
+            if fmt == "csv":
+                writer.writerow([_cell(_pick(row, c)) for c in columns])
+            else:
+                buffer.write(msgspec.json.encode(row).decode() + "\n")
+        yield buffer.getvalue().encode()
 
     return _stream(body(), fmt=fmt, name=name)
 
 
 def cursor_response(
     pool: asyncpg.Pool,
-    sql: str,
-    args: Sequence[Any],
     *,
+    json_sql: str,
+    csv_sql: str,
+    args: Sequence[Any],
     fmt: Format,
-    columns: Sequence[str],
     name: str,
-    shape: Any = None,
 ) -> Stream:
-    """Every row of `sql`, read through a server-side cursor and sent in chunks.
+    """Every row, read through a server-side cursor in a read-only transaction.
 
-    `shape(record) -> dict` turns a row into what the JSON list shows for it.
+    NDJSON lines are `json_sql`'s rows as PostgreSQL writes them (the shape of the JSON
+    list); CSV has `csv_sql`'s flat columns, named by their aliases.
     """
-    writer = Writer(fmt, columns)
+    sql = f"SELECT row_to_json(x)::text FROM ({json_sql}) x" if fmt == "ndjson" else csv_sql
 
     async def body() -> AsyncIterator[bytes]:
-        yield writer.header().encode()
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
         async with pool.acquire() as conn, conn.transaction(readonly=True):
-            async for record in conn.cursor(sql, *args, prefetch=PREFETCH):
-                writer.add(shape(record) if shape else dict(record))
-                if writer.size() >= CHUNK:
-                    yield writer.take().encode()
-        yield writer.take().encode()
+            statement = await conn.prepare(sql)
+            if fmt == "csv":
+                writer.writerow([a.name for a in statement.get_attributes()])
+            cursor = await statement.cursor(*args)
+            while batch := await cursor.fetch(BATCH):
+                if fmt == "csv":
+                    writer.writerows(batch)
+                else:
+                    for record in batch:
+                        buffer.write(record[0])
+                        buffer.write("\n")
+                if buffer.tell() >= CHUNK:
+                    yield buffer.getvalue().encode()
+                    buffer.seek(0)
+                    buffer.truncate()
+        yield buffer.getvalue().encode()
 
     return _stream(body(), fmt=fmt, name=name)
 

@@ -26,12 +26,6 @@ WHERE ($1::text IS NULL OR c.company_id = (SELECT id FROM company WHERE slug = $
   AND ($8::bigint IS NULL OR c.id < $8)
 """
 
-CSV_COLUMNS = [
-    "id", "article_id", "company.slug", "company.name", "group", "amount_low", "amount_high",
-    "currency", "usd.amount_low", "usd.amount_high", "usd.rate", "year", "fiscal", "period",
-    "quarter", "category", "status", "evidence.text", "evidence.start", "evidence.end",
-    "confidence", "extractor_version",
-]  # fmt: skip
 ExportFormat = Annotated[
     export.Format | None, QueryParameter(description=export.FORMAT_DESCRIPTION)
 ]
@@ -79,8 +73,10 @@ class ClaimController(Controller):
         args = (company, group, year, category, status, currency, article_id)
         if fmt != "json":
             return export.cursor_response(
-                state.pool, queries.SELECT_CLAIM + FILTER + " ORDER BY c.id DESC",
-                (*args, None), fmt=fmt, columns=CSV_COLUMNS, name="claims",
+                state.pool,
+                json_sql=queries.SELECT_CLAIM + FILTER + " ORDER BY c.id DESC",
+                csv_sql=queries.SELECT_CLAIM_FLAT + FILTER + " ORDER BY c.id DESC",
+                args=(*args, None), fmt=fmt, name="claims",
             )  # fmt: skip
         rows = await conn.fetch(
             queries.SELECT_CLAIM + FILTER + " ORDER BY c.id DESC LIMIT $9",

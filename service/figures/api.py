@@ -22,12 +22,6 @@ ExportFormat = Annotated[
     export.Format | None, QueryParameter(description=export.FORMAT_DESCRIPTION)
 ]
 
-CSV_COLUMNS = [
-    "id", "company.slug", "company.name", "year", "category", "status", "amount_low",
-    "amount_high", "currency", "usd.amount_low", "usd.amount_high", "of_record", "published",
-    "article_id", "claims", "sources", "independent", "conflict",
-]  # fmt: skip
-
 
 def parse_companies(value: str | None) -> list[str] | None:
     if value is None:
@@ -36,10 +30,6 @@ def parse_companies(value: str | None) -> list[str] | None:
     if not slugs:
         raise bad_param("company", "one or more company slugs, comma-separated")
     return slugs
-
-
-def _figure_row(record: Any) -> dict[str, Any]:
-    return dict(record)
 
 
 class FigureController(Controller):
@@ -98,11 +88,10 @@ class FigureController(Controller):
             record=record,
         )
         if fmt != "json":
-            sql, args = queries.export_query(filters)
+            json_sql, csv_sql, args = queries.export_queries(filters)
             return export.cursor_response(
-                state.pool, sql, args, fmt=fmt, columns=CSV_COLUMNS, name="figures",
-                shape=_figure_row,
-            )  # fmt: skip
+                state.pool, json_sql=json_sql, csv_sql=csv_sql, args=args, fmt=fmt, name="figures"
+            )
         rows = await queries.list_page(
             conn,
             filters,

@@ -39,6 +39,16 @@ FROM figure f
 JOIN company co ON co.id = f.company_id
 """
 
+SELECT_FIGURE_FLAT = f"""
+SELECT f.id, co.slug AS "company.slug", co.name AS "company.name", f.year, f.category,
+       f.status, f.amount_low, f.amount_high, f.currency, f.usd_low AS "usd.amount_low",
+       f.usd_high AS "usd.amount_high", ({OF_RECORD})::text AS of_record, f.published,
+       f.article_id, f.claims, cardinality(f.article_ids) AS sources,
+       cardinality(f.origin_ids) AS independent, f.conflict::text AS conflict
+FROM figure f
+JOIN company co ON co.id = f.company_id
+"""
+
 # $1 companies (slugs), $2 year, $3 category, $4 status, $5 conflict, $6 record only,
 # $7 year_from, $8 year_to.
 FILTER = f"""
@@ -87,9 +97,10 @@ async def list_page(
     return to_figures(rows)
 
 
-def export_query(filters: Filters) -> tuple[str, tuple[Any, ...]]:
-    """Every matching figure, for a streamed export."""
-    return SELECT_FIGURE + FILTER + " ORDER BY f.id DESC", filters.args()
+def export_queries(filters: Filters) -> tuple[str, str, tuple[Any, ...]]:
+    """Every matching figure, for a streamed export: as in the JSON list, and flat."""
+    order = " ORDER BY f.id DESC"
+    return SELECT_FIGURE + FILTER + order, SELECT_FIGURE_FLAT + FILTER + order, filters.args()
 
 
 async def by_ids(conn: asyncpg.Connection, ids: Sequence[int]) -> dict[int, Figure]:

@@ -35,7 +35,16 @@ def parse_rates(raw: bytes) -> list[tuple[str, int, float]]:
             if not year.isdigit() or rate <= 0:
                 raise ValueError(f"rates.json: {currency} {year}: {rate} is not a rate")
             rows.append((currency, int(year), rate))
-    return rows
+    # Every currency covers the same unbroken span, so a year outside it clamps to an end.
+    years = sorted({year for _, year, _ in rows})
+    if not years:
+        raise ValueError("rates.json: no rates")
+    span = list(range(years[0], years[-1] + 1))
+    for currency, by_year in data.rates.items():
+        if sorted(int(y) for y in by_year) != span:
+            raise ValueError(f"rates.json: {currency} does not cover {span[0]}-{span[-1]}")
+    # A dollar is a dollar in every year: conversions then need no special case.
+    return rows + [("USD", year, 1.0) for year in years]
 
 
 async def sync_rates(conn: asyncpg.Connection, *, raw: bytes | None = None) -> bool:
