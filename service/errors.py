@@ -164,6 +164,7 @@ exception_handlers: dict[type[Exception] | int, Any] = {
 _DESCRIPTIONS = {
     400: "The request is malformed: a parameter or field is missing, unknown or out of range.",
     404: "No such resource.",
+    409: "The resource is not in a state that allows this; the detail says why.",
     422: "The request is well-formed but a value cannot be used (e.g. not an http(s) URL).",
     503: "The database is not reachable; retry shortly.",
 }

@@ -50,9 +50,9 @@ CREATE TABLE figure (
     currency text NOT NULL,
     usd_low bigint,
     usd_high bigint,
-    -- Checked at commit: the transaction that replaces or deletes claims recomputes the figure
-    -- before then, so a figure can never point at a claim or article that is gone.
-    claim_id bigint NOT NULL REFERENCES claim (id) DEFERRABLE INITIALLY DEFERRED,
+    claim_id bigint NOT NULL,
+    -- Checked at commit: the transaction that deletes an article recomputes its figures
+    -- before then, so a figure never names an article that is gone.
     article_id bigint NOT NULL REFERENCES article (id) DEFERRABLE INITIALLY DEFERRED,
     published date,
     -- Claims behind it from independent articles (syndicated copies left out).
