@@ -10,6 +10,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from tests.figures.store import B, claim, one_figure, store
+from tests.support import wait_done
 
 pytestmark = pytest.mark.usefixtures("clean")
 
@@ -55,3 +56,39 @@ async def test_a_restated_value_is_one_step_of_history(
     figure = await one_figure(client, company="meta")
     assert [(h["published"], h["sources"]) for h in figure["history"]] == [("2025-02-10", 3)]
     assert figure["published"] == "2025-02-25"
+
+
+PAGE = """<html><head><title>Meta's outlook, {published}</title></head><body><article>
+<p>Meta updated its outlook on {published}, when it reported results for the quarter.</p>
+<p>Meta expects 2025 capital expenditures of ${low}-{high} billion, the company said.</p>
+<p>Shares moved after the call as investors weighed the cost of its data-centre build-out.</p>
+</article></body></html>"""
+
+
+async def test_revisions_submitted_over_http_in_shuffled_order(client: AsyncTestClient) -> None:  # type: ignore[type-arg]
+    order = [META_2025[1], META_2025[2], META_2025[0]]
+    seen: list[tuple[date, int, int]] = []
+    for published, low, high in order:
+        html = PAGE.format(published=published.isoformat(), low=low, high=high)
+        response = await client.post(
+            "/v1/articles",
+            json={
+                "url": f"https://news.example.com/meta/{published}",
+                "html": html,
+                "published": published.isoformat(),
+            },
+        )
+        assert response.status_code == 202
+        article = await wait_done(client, response.json()["id"])
+        assert article["status"] == "parsed"
+        seen.append((published, low, high))
+        figure = await one_figure(client, company="meta", year=2025, category="capex")
+        latest = max(seen)
+        assert (figure["amount_low"], figure["amount_high"]) == (latest[1] * B, latest[2] * B)
+        assert [(h["published"], h["amount_low"], h["amount_high"]) for h in figure["history"]] == [
+            (p.isoformat(), lo * B, hi * B) for p, lo, hi in sorted(seen)
+        ]
+    totals = (await client.get("/v1/totals", params={"company": "meta", "year": 2025})).json()
+    assert [(r["amount_low"], r["amount_high"], r["articles"]) for r in totals["items"]] == [
+        (66 * B, 72 * B, 3)
+    ]

@@ -72,9 +72,7 @@ def server(database_url: str) -> Iterator[tuple[str, int]]:
         "OUTLAY_LOG_FORMAT": "json",
         "OUTLAY_LOG_LEVEL": "warning",
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "service", "serve"], cwd=ROOT, env=env
-    )
+    process = subprocess.Popen([sys.executable, "-m", "service", "serve"], cwd=ROOT, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
