@@ -92,3 +92,26 @@ async def test_revisions_submitted_over_http_in_shuffled_order(client: AsyncTest
     assert [(r["amount_low"], r["amount_high"], r["articles"]) for r in totals["items"]] == [
         (66 * B, 72 * B, 3)
     ]
+
+
+async def test_reprocess_over_http_refreshes_the_figure(
+    client: AsyncTestClient, db: asyncpg.Connection
+) -> None:  # type: ignore[type-arg]
+    published, low, high = META_2025[0]
+    response = await client.post(
+        "/v1/articles",
+        json={
+            "url": "https://news.example.com/meta/reprocessed",
+            "html": PAGE.format(published=published.isoformat(), low=low, high=high),
+            "published": published.isoformat(),
+        },
+    )
+    article = await wait_done(client, response.json()["id"])
+    # Claims left by an older extractor with the high end wrong, and a figure made from them.
+    await db.execute("UPDATE claim SET amount_high = 99e9 WHERE article_id = $1", article["id"])
+    await db.execute("UPDATE figure SET amount_high = 99e9")
+    assert (await one_figure(client, company="meta"))["amount_high"] == 99 * B
+    reprocessed = await client.post(f"/v1/articles/{article['id']}/reprocess")
+    assert reprocessed.status_code == 200, reprocessed.text
+    figure = await one_figure(client, company="meta")
+    assert (figure["amount_low"], figure["amount_high"]) == (low * B, high * B)
