@@ -10,11 +10,14 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import AsyncIterator, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal, TypeAlias
 
 import asyncpg
 import msgspec
 from litestar import Request
+from litestar.openapi.spec import Example, OpenAPIMediaType, OpenAPIResponse, Operation, Schema
+from litestar.openapi.spec.enums import OpenAPIType
 from litestar.response import Stream
 
 from service.errors import bad_param
@@ -139,3 +142,34 @@ def _stream(body: AsyncIterator[bytes], *, fmt: Format, name: str) -> Stream:
         media_type=MEDIA_TYPES[fmt],
         headers={"Content-Disposition": f'attachment; filename="{name}.{extension}"'},
     )
+
+
+@dataclass
+class ExportOperation(Operation):
+    """An operation whose 200 answer also comes as CSV and NDJSON, for the OpenAPI document."""
+
+    def __post_init__(self) -> None:
+        ok = (self.responses or {}).get("200")
+        if not isinstance(ok, OpenAPIResponse):
+            return
+        ok.content = {
+            **(ok.content or {}),
+            "text/csv": OpenAPIMediaType(
+                schema=Schema(
+                    type=OpenAPIType.STRING,
+                    description="A header row of field names (nested fields as dotted paths), "
+                    "then one row per item.",
+                ),
+                examples={
+                    "csv": Example(
+                        value="id,company.slug,year,amount_low\r\n7,meta,2025,66000000000\r\n"
+                    )
+                },
+            ),
+            "application/x-ndjson": OpenAPIMediaType(
+                schema=Schema(
+                    type=OpenAPIType.STRING,
+                    description="One JSON item per line, as in the JSON list's `items`.",
+                ),
+            ),
+        }

@@ -38,6 +38,7 @@ class ClaimController(Controller):
     @get(
         "/",
         summary="List claims",
+        operation_class=export.ExportOperation,
         description=(
             "Every spending claim found, newest first, each with the sentence it comes from. "
             "Group claims (company null) are listed with `group`."

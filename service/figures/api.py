@@ -39,6 +39,7 @@ class FigureController(Controller):
     @get(
         "/figures",
         summary="List figures",
+        operation_class=export.ExportOperation,
         description=(
             "One current figure per company, year, category and status, derived from every "
             "claim: the most recently published independent source gives the value; each "

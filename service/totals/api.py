@@ -116,6 +116,7 @@ class TotalsController(Controller):
     @get(
         "/",
         summary="Sum figures",
+        operation_class=export.ExportOperation,
         description=(
             "Sums figures (see /v1/figures): one-year amounts of named companies, one number per "
             "company, year, category and status, so a figure repeated by many articles counts "
