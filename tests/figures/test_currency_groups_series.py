@@ -9,7 +9,7 @@ import asyncpg
 import pytest
 from litestar.testing import AsyncTestClient
 
-from service.figures.rates import RATES_PATH
+from service.figures.rates import RATES_PATH, sync_rates
 from tests.figures.store import B, claim, figures, one_figure, store
 
 pytestmark = pytest.mark.usefixtures("clean")
@@ -152,3 +152,28 @@ async def test_company_series_in_year_order_with_gaps_as_null(
         (2022, 28 * B), (2023, None), (2024, 39 * B), (2025, None),
     ]  # fmt: skip
     assert (await client.get("/v1/companies/nobody/figures")).status_code == 404
+
+
+async def test_new_rates_recompute_every_figures_usd(
+    client: AsyncTestClient, db: asyncpg.Connection
+) -> None:  # type: ignore[type-arg]
+    await store(
+        db,
+        "https://a.example.com/x",
+        date(2024, 3, 1),
+        [claim("alibaba", 380, year=2024, currency="CNY")],
+    )
+    before = await one_figure(client, company="alibaba")
+    document = json.loads(RATES_PATH.read_text(encoding="utf-8"))
+    document["rates"]["CNY"]["2024"] = 8.0
+    try:
+        assert await sync_rates(db, raw=json.dumps(document).encode())
+        after = await one_figure(client, company="alibaba")
+        assert after["usd"]["amount_low"] == 380 * B // 8 != before["usd"]["amount_low"]
+        assert after["amount_low"] == before["amount_low"]
+    finally:
+        assert await sync_rates(db)
+    assert (await one_figure(client, company="alibaba"))["usd"] == before["usd"]
+    broken = json.dumps({**document, "rates": {"CNY": {"2024": 7.1}, "EUR": {"2023": 0.9}}})
+    with pytest.raises(ValueError, match="does not cover"):
+        await sync_rates(db, raw=broken.encode())
