@@ -217,3 +217,16 @@ def test_a_companys_own_forecast_is_its_plan() -> None:
 def test_the_company_whose_round_it_is_receives_the_money() -> None:
     c = one("SoftBank led OpenAI's $40 billion funding round, contributing $30 billion.")
     assert (spender(c), c.amount_low, c.category) == ("softbank", 30 * B, "investment")
+
+
+def test_the_company_far_from_its_name_is_the_article_subject() -> None:
+    text = (
+        "Oracle lifts its cloud outlook\n\n"
+        "Demand for cloud capacity keeps growing, executives said on the call.\n\n"
+        "Customers signed large contracts in the quarter.\n\n"
+        "Investors cheered the results.\n\n"
+        "The company now plans capital expenditure of $35 billion in fiscal 2026."
+    )
+    (c,) = claims(text)
+    assert (spender(c), c.year, c.fiscal) == ("oracle", 2026, True)
+    assert c.confidence < 0.8

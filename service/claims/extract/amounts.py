@@ -42,7 +42,8 @@ _LATIN_SCALE = (
 _LATIN_SUFFIX = (
     r"(?:(?:de\s+|d['’]\s?)?(?:U\.?S\.?\s+dollars|US-Dollar|Hong\s+Kong\s+dollars|"
     r"Taiwan\s+dollars|NT\s+dollars|pounds\s+sterling|dollars?|Dollar|euros?|Euro|pounds|"
-    r"Pfund|livres|yuans?|renminbi|yens?|wons?|rupees|roupies|Rupien|USD|EUR|GBP|RMB|CNY|"
+    r"Pfund|livres|yuans?|renminbi|yens?|wons?|rupees|roupies|Rupien|d[óo]lares|dollari|"
+    r"USD|EUR|GBP|RMB|CNY|"
     r"JPY|KRW|INR|HKD|TWD))"
 )
 _LATIN_ATOM = re.compile(
@@ -87,11 +88,49 @@ _FROM_BEFORE = re.compile(r"\bfrom\s*$|从\s*$|從\s*$", re.IGNORECASE)
 
 
 # Cheap first look: no currency sign, currency word or scale word means no amount.
-MONEY_HINT = re.compile(
-    r"[$€£¥￥₩₹元円원]|달러|ドル|ユーロ|dollar|euro|pound|yuan|renminbi|\byen\b|\bwon\b|rupee"
-    r"|\b(?:USD|EUR|GBP|CNY|RMB|JPY|KRW|INR|HKD|TWD|Rs)\b",
-    re.IGNORECASE,
+_MONEY_SIGN = re.compile(r"[$€£¥￥₩₹元円원币幣镑鎊]")
+_MONEY_WORDS = (
+    "dollar",
+    "dólar",
+    "dolar",
+    "euro",
+    "pound",
+    "yuan",
+    "renminbi",
+    "yen",
+    "won",
+    "rupee",
+    "roupie",
+    "livre",
+    "pfund",
+    "crore",
+    "usd",
+    "eur",
+    "gbp",
+    "cny",
+    "rmb",
+    "jpy",
+    "krw",
+    "inr",
+    "hkd",
+    "twd",
+    "달러",
+    "ドル",
+    "ユーロ",
+    "ウォン",
+    "ポンド",
+    "ルピー",
+    "卢比",
+    "盧比",
 )
+
+
+def has_money(text: str, start: int, end: int) -> bool:
+    """Cheap first look: no currency sign or currency word means no amount in text[start:end]."""
+    if _MONEY_SIGN.search(text, start, end):
+        return True
+    lowered = text[start:end].lower()
+    return any(map(lowered.__contains__, _MONEY_WORDS))
 
 
 def parse_number(raw: str, *, language: str | None = None) -> Decimal:
@@ -270,8 +309,13 @@ def _latin_atoms(text: str, language: str | None, lo: int, hi: int) -> list[Mone
     return found
 
 
+_CJK_UNIT_CHARS = frozenset("万萬亿億兆조억만")
+
+
 def _cjk_atoms(text: str, language: str | None, lo: int, hi: int) -> list[Money]:
     found: list[Money] = []
+    if _CJK_UNIT_CHARS.isdisjoint(text[lo:hi]):
+        return found
     for m in _CJK_ATOM.finditer(text, lo, hi):
         pre, suf = m.group("pre"), m.group("suf")
         currency = _currency_of(pre, suf, language)

@@ -111,7 +111,8 @@ def choose(
         if id(m) in skipped:
             continue
         if m.kind == "ref":
-            return resolve_ref(m, earlier() + mentions), True
+            resolved = resolve_ref(m, earlier() + mentions)
+            return resolved, resolved is not None
         if m.kind == "company":
             run = listed_with(text, plain, i)
             if len(run) > 1:

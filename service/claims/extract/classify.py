@@ -109,11 +109,12 @@ def category(
     if w.seg != (w.cues.start, w.cues.end):
         # "$20 billion in Pennsylvania and $10 billion in North Carolina for data centres"
         wide = Window(w.cues, w.amount, w.clause, (w.cues.start, w.cues.end))
-        found, said = category(
-            wide, target_after=target_after, investor=investor, fallback=fallback
-        )
-        if said:
-            return found, True
+        for label, name in (("capex", "capex"), ("ai", "ai_infrastructure"), ("physical", "capex")):
+            d = wide.distance(label)
+            if d is not None:
+                scored.append((d, "investment" if investor and label == "physical" else name))
+        if scored:
+            return min(scored)[1], True
     if investor:
         return "investment", False
     return fallback or "capex", False

@@ -9,6 +9,8 @@ from service.claims.extract.entities import Mention, find_mentions
 from service.claims.extract.periods import PeriodMention, find_periods, last_quarter_before
 from service.companies.registry import Registry
 
+_QUARTERS = frozenset({"quarter"})
+
 
 class History:
     """Names and their roles per sentence, found only for the sentences someone asks about."""
@@ -29,6 +31,14 @@ class History:
                 for m in find_mentions(self.text, s, e, self.registry)
             ]
         return self._roles[si]
+
+    def subject(self) -> Mention | None:
+        """The company the article opens with (its title or lead), for a far "the company"."""
+        head = self.text[: min(len(self.text), 300)]
+        for m in find_mentions(head, 0, len(head), self.registry):
+            if m.kind in {"company", "group"} and attribution.role(head, m, 0) == "normal":
+                return m
+        return None
 
     def before(self, si: int, n: int) -> list[list[tuple[Mention, str]]]:
         """The roles of up to `n` sentences before `si`, stopping at skipped text."""
@@ -55,7 +65,7 @@ class QuarterContext:
         if self._explicit is None:
             self._explicit = [
                 p
-                for p in find_periods(self.text, 0, len(self.text))
+                for p in find_periods(self.text, 0, len(self.text), kinds=_QUARTERS)
                 if p.kind == "quarter" and p.quarter
             ]
         if self._explicit:

@@ -198,4 +198,8 @@ COMPARED_BEFORE = re.compile(
     _I,
 )
 # "its capital spending forecast", "the company's outlook": a forecast of one's own.
-OWN_BEFORE = re.compile(r"\b(?:its|their|the\s+company['’]s|own)\s+(?:[\w-]+\s+){0,3}$", _I)
+OWN_BEFORE = re.compile(
+    r"\b(?:its|their|the\s+company['’]s|own)\s+(?:[\w-]+\s+){0,3}$"
+    r"|\b(?:prior|previous|earlier|initial|original)\s+$",
+    _I,
+)

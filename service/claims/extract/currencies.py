@@ -117,6 +117,9 @@ PREFIX_CURRENCY: dict[str, str] = {
     "港幣": "HKD",
 }
 SUFFIX_CURRENCY: dict[str, str] = {
+    "dólares": "USD",
+    "dolares": "USD",
+    "dollari": "USD",
     "dollars": "USD",
     "us dollars": "USD",
     "u.s. dollars": "USD",

@@ -19,13 +19,14 @@ def _cues(joined: str) -> tuple[str, ...]:
 
 CUES: dict[str, tuple[str, ...]] = {
     "spend": _cues(
-        "pay|pays|paid|paying|invest*|spend*|spent|capex|cap-ex|capital expenditure*|"
-        "capital spending|expenditure*|outlay*|budget*|earmark*|allocat*|pour*|inject*|plow*|"
-        "plough*|commit*|pledg*|splurge|spree|acqui*|purchas*|buy*|bought|takeover|r&d|"
-        "research and development|data center*|data centre*|build*|fund|funds|funded|funding|"
-        "backing|backed|investissement*|investir|dépens*|investition*|investier*|ausgeben|"
-        "ausgaben|投资|投資|投入|再投|斥资|斥資|支出|开支|開支|研发|研發|建设|建設|收购|收購|"
-        "并购|併購|购买|注资|注資|投じ|設備|買収|투자|지출|설비|인수|stake|stakes"
+        "invert*|inversi*|gasto|gastos|destinar*|pay|pays|paid|paying|invest*|spend*|spent|"
+        "capex|cap-ex|capital expenditure*|capital spending|expenditure*|outlay*|budget*|"
+        "earmark*|allocat*|pour*|inject*|plow*|plough*|commit*|pledg*|splurge|spree|acqui*|"
+        "purchas*|buy*|bought|takeover|r&d|research and development|data center*|data centre*|"
+        "build*|fund|funds|funded|funding|backing|backed|investissement*|investir|dépens*|"
+        "investition*|investier*|ausgeben|ausgaben|投资|投資|投入|再投|斥资|斥資|支出|开支|"
+        "開支|研发|研發|建设|建設|收购|收購|并购|併購|购买|注资|注資|投じ|設備|買収|투자|지출|"
+        "설비|인수|stake|stakes"
     ),
     "not_spend": _cues(
         "revenue|revenues|sales|turnover|profit|profits|income|earnings|ebitda|margin|margins|"
@@ -59,12 +60,13 @@ CUES: dict[str, tuple[str, ...]] = {
         "併購|인수|買収"
     ),
     "ai": _cues(
-        "ai infrastructure|AI基础设施|AI基礎設施|AI인프라|AI 인프라|AIインフラ|"
-        "artificial intelligence|data center*|data centre*|datacenter*|datacentre*|compute|"
-        "computing capacity|computing power|gpu|gpus|accelerator*|supercomput*|server|servers|"
-        "centres de données|centre de données|intelligence artificielle|rechenzentr*|人工智能|"
-        "数据中心|數據中心|算力|智算|服务器|데이터센터|데이터 센터|인공지능|データセンター|"
-        "人工知能"
+        "centros de datos|centro de datos|centri dati|centri di dati|inteligencia artificial|"
+        "intelligenza artificiale|ai infrastructure|AI基础设施|AI基礎設施|AI인프라|AI 인프라|"
+        "AIインフラ|artificial intelligence|data center*|data centre*|datacenter*|datacentre*|"
+        "compute|computing capacity|computing power|gpu|gpus|accelerator*|supercomput*|server|"
+        "servers|centres de données|centre de données|intelligence artificielle|rechenzentr*|"
+        "人工智能|数据中心|數據中心|算力|智算|服务器|데이터센터|데이터 센터|인공지능|"
+        "データセンター|人工知能"
     ),
     "physical": _cues(
         "factory|factories|fab|fabs|fabrication|plant|plants|facility|facilities|"
@@ -92,17 +94,19 @@ CUES: dict[str, tuple[str, ...]] = {
     ),
     "guidance": _cues("guidance|guide|guided|outlook|指引|가이던스"),
     "planned": _cues(
-        "plan*|will|would|intend*|aim|aims|expect|expects|pledg*|commit*|budget*|earmark*|"
-        "allocat*|set to|set aside|announc*|unveil*|propos*|to invest|to spend|to pour|"
-        "to inject|to build|to acquire|to buy|to make|is spending|is investing|are spending|"
-        "are investing|agreement|agreed|deal|further|additional|prévoit|va investir|compte|"
-        "annonc*|plant|wird|计划|計劃|规划|規劃|拟|擬|将|將|打算|承诺|承諾|目标|目標|宣布|"
-        "推进|推進|追加|再投|预计|預計|계획|예정|방침|計画|予定|方針"
+        "planea|prevé|invertirá|destinará|previsto|prevede|investirà|plan*|will|would|intend*|"
+        "aim|aims|expect|expects|pledg*|commit*|budget*|earmark*|allocat*|set to|set aside|"
+        "announc*|unveil*|propos*|to invest|to spend|to pour|to inject|to build|to acquire|"
+        "to buy|to make|is spending|is investing|are spending|are investing|agreement|agreed|"
+        "deal|further|additional|prévoit|va investir|compte|annonc*|plant|wird|计划|計劃|规划|"
+        "規劃|拟|擬|将|將|打算|承诺|承諾|目标|目標|宣布|推进|推進|追加|再投|预计|預計|계획|"
+        "예정|방침|計画|予定|方針"
     ),
     "actual": _cues(
-        "spent|invested|has invested|already|previously|initial|totaled|totalled|amounted|"
-        "came in|reported|was|were|rose to|fell to|increased to|paid|财报显示|財報顯示|已经|"
-        "已|累计|累計|实际|實際|同比|环比|環比|花费了|投入了|집행했|투자했|実績|投じた|計上"
+        "invirtió|gastó|ha investito|spent|invested|has invested|already|previously|initial|"
+        "totaled|totalled|amounted|came in|reported|was|were|rose to|fell to|increased to|"
+        "paid|财报显示|財報顯示|已经|已|累计|累計|实际|實際|同比|环比|環比|花费了|投入了|"
+        "집행했|투자했|実績|投じた|計上"
     ),
 }
 

@@ -55,7 +55,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             rf"|\b{N}-year\b|\bmulti-?year\b|\bau\s+cours\s+des\s+{N}\s+prochaines\s+années"
             rf"|\bsur\s+{N}\s+ans\b|\bin\s+den\s+(?:nächsten|kommenden)\s+{N}\s+Jahren"
             rf"|(?:未来|今后|今後|接下来|往后)\s?{CJKN}\s?年|(?<!\d){CJKN}\s?年(?:内|間|间|里|中)"
-            rf"|(?<!\d){CJKN}年(?=(?:再|共|累计)?(?:投|投入|投资|斥资))|향후\s?{CJKN}\s?년|(?<!\d){CJKN}\s?년간",
+            rf"|(?<!\d){CJKN}年(?=(?:再|共|累计)?(?:投|投入|投资|斥资))|향후\s?{CJKN}\s?년|(?<!\d){CJKN}\s?년간"
+            rf"|\ben\s+los\s+próximos\s+{N}\s+años|\bnei\s+prossimi\s+{N}\s+anni",
             re.IGNORECASE,
         ),
     ),
@@ -105,7 +106,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"\b(?:fiscal|financial)(?:\s+year)?\s+(?P<fy>20\d\d|\d\d)\b|\bFY\s?['‘’]?(?P<fy2>(?:20)?\d\d)\b"
             r"|(?P<fy3>20\d\d)\s?(?:财年|財年|财政年度|會計年度|会计年度|年度|회계연도|사업연도)"
             r"|\b(?:exercice|Geschäftsjahr)\s+(?P<fy4>20\d\d)"
-            r"|\b(?P<frel>this|the\s+current|next|the\s+coming|last|the\s+previous|the\s+prior)\s+fiscal\s+year",
+            r"|\b(?P<frel>this|the\s+current|next|the\s+coming|last|the\s+previous|the\s+prior)\s+fiscal\s+year"
+            r"|(?P<frelcjk>今年度|本年度|来年度|次年度|前年度|昨年度|本财年|本財年|下一财年|下个财年|上一财年|上个财年|今期|来期)",
             re.IGNORECASE,
         ),
     ),
@@ -117,6 +119,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"|cette\s+année|l['’]an\s+(?:dernier|prochain)|l['’]année\s+(?:dernière|prochaine)"
             r"|dieses\s+Jahr(?:es)?|diesem\s+Jahr|letztes\s+Jahr|letzten\s+Jahr|vergangenen\s+Jahr"
             r"|nächstes\s+Jahr|nächsten\s+Jahr|kommenden\s+Jahr)\b"
+            r"|\b(?P<reles>este\s+año|el\s+próximo\s+año|el\s+año\s+pasado|quest['’]anno|l['’]anno\s+(?:prossimo|scorso))"
             r"|(?P<relcjk>今年|本年|去年|上年|明年|来年|來年|前年|(?<![年度])全年|昨年|올해|금년|작년|지난해|내년|전년)",
             re.IGNORECASE,
         ),
@@ -132,6 +135,26 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 REL = {
+    "今年度": 0,
+    "本年度": 0,
+    "来年度": 1,
+    "次年度": 1,
+    "前年度": -1,
+    "昨年度": -1,
+    "本财年": 0,
+    "本財年": 0,
+    "下一财年": 1,
+    "下个财年": 1,
+    "上一财年": -1,
+    "上个财年": -1,
+    "今期": 0,
+    "来期": 1,
+    "este año": 0,
+    "el próximo año": 1,
+    "el año pasado": -1,
+    "quest'anno": 0,
+    "l'anno prossimo": 1,
+    "l'anno scorso": -1,
     "this year": 0,
     "the current year": 0,
     "this calendar year": 0,
@@ -194,7 +217,7 @@ NOT_A_PERIOD_BEFORE = re.compile(
 
 # A pattern runs only where one of its words occurs: most sentences have no quarter or half.
 TRIGGERS: dict[str, tuple[str, ...]] = {
-    "multi_year": ("year", "年", "년", "ans", "années", "jahre"),
+    "multi_year": ("años", "anni", "year", "年", "년", "ans", "années", "jahre"),
     "multi_year_range": ("20",),
     "cumulative": (
         "already",
@@ -229,6 +252,11 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "quarter_context": ("quarter", "单季", "單季"),
     "half": ("half", "h1", "h2", "s1", "s2", "半年", "반기", "上期", "下期"),
     "fiscal_year": (
+        "年度",
+        "财年",
+        "財年",
+        "今期",
+        "来期",
         "fiscal",
         "financial year",
         "fy",
@@ -241,6 +269,8 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "geschäftsjahr",
     ),
     "year": (
+        "año",
+        "anno",
         "year",
         "年",
         "년",

@@ -43,15 +43,37 @@ def _norm(raw: str) -> str:
     return " ".join(raw.lower().replace("’", "'").split())
 
 
-def find_periods(text: str, start: int, end: int) -> list[PeriodMention]:
+_YEAR_FAST = re.compile(r"(?:19[89]|20\d)\d")
+
+
+def _matches(
+    kind: str, pattern: re.Pattern[str], text: str, start: int, end: int
+) -> list[re.Match[str]]:
+    if kind != "year_number":
+        return list(pattern.finditer(text, start, end))
+    # Four digits are everywhere; confirm each candidate with the anchored full pattern, which
+    # is far cheaper than letting its look-behinds run at every position of the sentence.
+    found = []
+    for m in _YEAR_FAST.finditer(text, start, end):
+        confirmed = pattern.match(text, m.start(), end)  # its look-behinds see before `pos`
+        if confirmed is not None:
+            found.append(confirmed)
+    return found
+
+
+def find_periods(
+    text: str, start: int, end: int, *, kinds: frozenset[str] | None = None
+) -> list[PeriodMention]:
     """Time expressions in text[start:end], earlier kinds in `words.PATTERNS` winning overlaps."""
     taken: list[tuple[int, int]] = []
     found: list[PeriodMention] = []
     lowered = text[start:end].lower()
     for kind, pattern in words.PATTERNS:
-        if not any(t in lowered for t in words.TRIGGERS[kind]):
+        if kinds is not None and kind not in kinds:
             continue
-        for m in pattern.finditer(text, start, end):
+        if not any(map(lowered.__contains__, words.TRIGGERS[kind])):
+            continue
+        for m in _matches(kind, pattern, text, start, end):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
             mention = _mention(kind, m, text)
@@ -109,12 +131,17 @@ def _mention(kind: str, m: re.Match[str], text: str) -> PeriodMention | None:
             start=s, end=e, kind="half", quarter=half, year=int(g["hy"]) if g.get("hy") else None
         )
     if kind == "fiscal_year":
+        if g.get("frelcjk"):
+            rel = words.REL[g["frelcjk"]]
+            return PeriodMention(start=s, end=e, kind="fiscal_year", rel=rel, fiscal=True)
         if g.get("frel"):
             return PeriodMention(
                 start=s, end=e, kind="fiscal_year", rel=words.REL[_norm(g["frel"])], fiscal=True
             )
         y = g.get("fy") or g.get("fy2") or g.get("fy3") or g.get("fy4")
         return PeriodMention(start=s, end=e, kind="fiscal_year", year=_year2(y or "0"), fiscal=True)
+    if g.get("reles"):
+        return PeriodMention(start=s, end=e, kind="year", rel=words.REL[_norm(g["reles"])])
     if g.get("rel") or g.get("relcjk"):
         return PeriodMention(
             start=s, end=e, kind="year", rel=words.REL[_norm(g.get("rel") or g["relcjk"])]

@@ -13,7 +13,7 @@ import re
 from datetime import date
 
 from service.claims.extract import attribution, classify, cues
-from service.claims.extract.amounts import MONEY_HINT, Money, find_amounts
+from service.claims.extract.amounts import Money, find_amounts, has_money
 from service.claims.extract.context import History, QuarterContext
 from service.claims.extract.entities import Mention
 from service.claims.extract.merge import Claim, dedupe, same_script
@@ -22,7 +22,7 @@ from service.claims.extract.periods import Period, find_periods
 from service.claims.extract.sentences import clause_breaks, clause_of, sentences
 from service.companies.registry import Registry, load_registry
 
-VERSION = "1.0.0"
+VERSION = "1.1.0"
 
 _PARAGRAPH = re.compile(r"[^\n]+")
 
@@ -43,7 +43,7 @@ def extract(
     for si, (s, e) in enumerate(spans):
         if s < 0:
             continue
-        if not MONEY_HINT.search(text, s, e):
+        if not has_money(text, s, e):
             continue
         amounts = find_amounts(text, language=language, start=s, end=e)
         if not amounts:
@@ -77,7 +77,7 @@ def _active_sentences(text: str) -> list[tuple[int, int]]:
     extraction far below the cost of parsing the page. A (-1, -1) marks skipped text.
     """
     paragraphs = [(m.start(), m.end()) for m in _PARAGRAPH.finditer(text)]
-    money = [bool(MONEY_HINT.search(text, s, e)) for s, e in paragraphs]
+    money = [has_money(text, s, e) for s, e in paragraphs]
     if not any(money):
         return []
     out: list[tuple[int, int]] = []
@@ -152,6 +152,10 @@ def _sentence_claims(
                 spender = _carried(
                     text, history.before(si, CARRY_SENTENCES), claims + out, si, registry
                 )
+            if spender is None and any(m.kind == "ref" and m.end <= amount.start for m, _ in roles):
+                subject = history.subject()
+                if subject is not None:
+                    spender = attribution.as_spender(subject, explicit=False)
         if spender is None:
             continue
         company = registry.by_slug.get(spender.key) if spender.kind == "company" else None
