@@ -106,6 +106,11 @@ async def test_actual_is_the_figure_of_record_for_an_ended_year(
     assert found[(2025, "estimate")]["of_record"] is False
     record = await figures(client, company="amazon", record="true")
     assert sorted((f["year"], f["status"]) for f in record) == [(2024, "actual"), (2025, "planned")]
+    totals = await client.get("/v1/totals", params={"group_by": "year", "record": "true"})
+    rows = [r for r in totals.json()["items"] if r["amount_low"] is not None]
+    assert [(r["year"], r["status"], r["amount_low"]) for r in rows] == [
+        (2024, "actual", 77 * B), (2025, "planned", 100 * B),
+    ]  # fmt: skip
 
 
 async def test_reprocess_and_delete_keep_figures_and_totals_fresh(
