@@ -158,7 +158,8 @@ class FigureController(Controller):
         },
     )
     async def group(self, name: FromPath[str], conn: Conn) -> Group:
-        items = await queries.group(conn, name)
+        async with conn.transaction(isolation="repeatable_read", readonly=True):
+            items = await queries.group(conn, name)
         if not items:
             raise not_found(f"group {name!r}")
         return Group(name=name, items=items)

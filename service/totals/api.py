@@ -187,11 +187,20 @@ class TotalsController(Controller):
             companies=companies, year=year, category=category, status=status, record=record,
             year_from=year_from, year_to=year_to,
         )  # fmt: skip
-        records = await queries.totals(conn, group_by=groups, filters=filters, currency=currency)
-        _refuse_mixed(records, currency)
+        # One snapshot for the sums and their explanation: a store committing in between
+        # must not leave a row explained by figures other than the ones it adds up.
+        async with conn.transaction(isolation="repeatable_read", readonly=True):
+            records = await queries.totals(
+                conn, group_by=groups, filters=filters, currency=currency
+            )
+            _refuse_mixed(records, currency)
+            found = (
+                await figures.by_ids(conn, [i for r in records for i in r["figure_ids"]])
+                if explain and fmt == "json"
+                else {}
+            )
         rows = [_row(r, groups, companies) for r in records]
-        if explain and fmt == "json":
-            found = await figures.by_ids(conn, [i for r in records for i in r["figure_ids"]])
+        if found:
             rows = [
                 msgspec.structs.replace(row, explain=[found[i] for i in r["figure_ids"]])
                 for row, r in zip(rows, records, strict=True)
