@@ -158,7 +158,7 @@ WITH src AS (
            a.duplicate_of AS copy_of
     FROM claim c JOIN article a ON a.id = c.article_id
     WHERE lower(c.group_name) = lower($1) AND c.company_id IS NULL AND c.period = 'year'
-      AND c.year IS NOT NULL AND a.status = 'parsed'
+      AND c.year IS NOT NULL
 ), latest AS (
     SELECT DISTINCT ON (year, category, status) *
     FROM src

@@ -28,7 +28,9 @@ UNION
 SELECT company_id FROM figure WHERE article_ids @> ARRAY[$1::bigint]
 """
 
-# The claims a figure is made of: one-year amounts of named companies in parsed articles.
+# The claims a figure is made of: one-year amounts of named companies. An article's claims
+# count from the transaction that stores them until the one that replaces or deletes them,
+# whatever its status meanwhile (a reprocess or a refetch in progress keeps them).
 KEYS_OF_ARTICLE = """
 SELECT company_id, year, category, status FROM claim
 WHERE article_id = $1 AND company_id IS NOT NULL AND period = 'year' AND year IS NOT NULL
@@ -49,7 +51,7 @@ FROM k
 JOIN claim c ON c.company_id = k.company_id AND c.year = k.year AND c.category = k.category
             AND c.status = k.status
 JOIN article a ON a.id = c.article_id
-WHERE c.period = 'year' AND a.status = 'parsed'
+WHERE c.period = 'year'
 """
 
 UPSERT = """

@@ -213,3 +213,15 @@ async def test_an_article_submitted_over_http_can_be_deleted(
     article = await wait_done(client, response.json()["id"])
     assert (await client.delete(f"/v1/articles/{article['id']}")).status_code == 204
     assert (await client.get("/v1/articles")).json()["items"] == []
+
+
+async def test_an_article_being_reprocessed_still_counts_when_another_is_stored(
+    client: AsyncTestClient, db: asyncpg.Connection
+) -> None:  # type: ignore[type-arg]
+    first = await store(
+        db, "https://a.example.com/meta", date(2025, 4, 30), [claim("meta", 64, 72)]
+    )
+    await db.execute("UPDATE article SET status = 'fetching' WHERE id = $1", first)  # taken
+    await store(db, "https://b.example.com/meta", date(2025, 1, 29), [claim("meta", 60, 65)])
+    figure = await one_figure(client, company="meta")
+    assert (figure["sources"], figure["amount_high"]) == (2, 72 * B)
