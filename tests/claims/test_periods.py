@@ -137,3 +137,14 @@ def test_a_reported_fiscal_quarter_is_in_the_fiscal_year_where_it_has_begun() ->
 def test_the_year_compared_with_is_not_the_year_of_the_figure() -> None:
     c = one("台積電今年資本支出將較去年增加,預計達新台幣1000億元。", language="zh-Hant")
     assert (c.year, c.currency) == (2025, "TWD")
+
+
+def test_a_comparison_with_an_earlier_forecast_keeps_the_year() -> None:
+    found = claims(
+        "Alphabet now expects capital expenditures of $85 billion in 2025, "
+        "up from the $75 billion it forecast in February."
+    )
+    assert sorted((c.amount_low, c.year, c.status) for c in found) == [
+        (75_000_000_000, 2025, "planned"),
+        (85_000_000_000, 2025, "planned"),
+    ]

@@ -200,6 +200,12 @@ COMPARED_BEFORE = re.compile(
 # "its capital spending forecast", "the company's outlook": a forecast of one's own.
 OWN_BEFORE = re.compile(
     r"\b(?:its|their|the\s+company['’]s|own)\s+(?:[\w-]+\s+){0,3}$"
-    r"|\b(?:prior|previous|earlier|initial|original)\s+$",
+    r"|\b(?:prior|previous|earlier|initial|original)\s+$"
+    r"|\b(?:it|they|the\s+company)\s+(?:had\s+|has\s+|previously\s+)?$",
+    _I,
+)
+EARLIER_FORECAST_AFTER = re.compile(
+    r"\s+(?:that\s+)?(?:it|they|the\s+company)\s+(?:had\s+)?(?:previously\s+|initially\s+)?"
+    r"(?:forecast|projected|expected|guided|planned|estimated|targeted)\b",
     _I,
 )

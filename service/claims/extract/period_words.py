@@ -115,7 +115,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "year",
         re.compile(
             r"\b(?P<rel>this\s+year|the\s+current\s+year|this\s+calendar\s+year|next\s+year|the\s+coming\s+year"
-            r"|the\s+following\s+year|last\s+year|the\s+previous\s+year|the\s+prior\s+year|a\s+year\s+(?:earlier|ago)"
+            r"|the\s+following\s+year|for\s+the\s+(?:full\s+)?year|full-year|last\s+year|the\s+previous\s+year|the\s+prior\s+year|a\s+year\s+(?:earlier|ago)"
             r"|cette\s+année|l['’]an\s+(?:dernier|prochain)|l['’]année\s+(?:dernière|prochaine)"
             r"|dieses\s+Jahr(?:es)?|diesem\s+Jahr|letztes\s+Jahr|letzten\s+Jahr|vergangenen\s+Jahr"
             r"|nächstes\s+Jahr|nächsten\s+Jahr|kommenden\s+Jahr)\b"
@@ -135,6 +135,9 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 REL = {
+    "for the year": 0,
+    "for the full year": 0,
+    "full-year": 0,
     "今年度": 0,
     "本年度": 0,
     "来年度": 1,

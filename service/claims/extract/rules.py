@@ -186,9 +186,11 @@ def _sentence_claims(
             and prev_period.period == "year"
             and prev_period.year
         ):
-            period = Period(
-                period="year", year=prev_period.year - 1, quarter=None, fiscal=prev_period.fiscal
-            )
+            # "up from $77 billion": last year's figure, unless it is an earlier forecast of
+            # the same year ("up from the $75 billion it forecast in February").
+            earlier_forecast = cues.EARLIER_FORECAST_AFTER.match(text, amount.end, clause[1])
+            year = prev_period.year if earlier_forecast else prev_period.year - 1
+            period = Period(period="year", year=year, quarter=None, fiscal=prev_period.fiscal)
         elif mention is None and not sent_periods:
             period = _carried_period(claims + out, si) or period
         prior_estimate = any(
