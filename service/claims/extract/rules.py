@@ -165,7 +165,8 @@ def _sentence_claims(
         candidates = [
             p
             for p in sent_periods
-            if p.kind != "cumulative" or w.distance("actual", clause_only=True) is not None
+            if p.kind != "deadline"
+            and (p.kind != "cumulative" or w.distance("actual", clause_only=True) is not None)
         ]
         mention = classify.pick_period(w, candidates, sent)
         baseline = bool(
