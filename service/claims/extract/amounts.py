@@ -78,7 +78,8 @@ _BETWEEN = re.compile(
     re.IGNORECASE,
 )
 _CONVERSION_GAP = re.compile(
-    r"^\s*(?:[(（]|,\s*or\s|，\s*或)\s*(?:approximately|approx\.?|about|around|roughly|some|"
+    r"^\s*(?:[(（]|,\s*or\s|，\s*或|,\s*soit\s|,\s*umgerechnet\s|,\s*i\.e\.\s)\s*"
+    r"(?:approximately|approx\.?|about|around|roughly|some|environ|près\s+de|rund|etwa|ungefähr|"
     r"nearly|almost|or|c\.|circa|~|equivalent\s+to|equal\s+to|约合|約合|折合|约|約|合|약|およそ|約)?\s*$",
     re.IGNORECASE,
 )
@@ -315,13 +316,50 @@ def _cjk_atoms(text: str, language: str | None, lo: int, hi: int) -> list[Money]
     return found
 
 
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "ein": 1, "eine": 1, "einer": 1, "zwei": 2, "drei": 3,
+    "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7, "acht": 8, "neun": 9, "zehn": 10, "un": 1,
+    "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "sept": 7, "huit": 8, "neuf": 9,
+    "dix": 10,
+}  # fmt: skip
+# "eine Milliarde Euro", "fünf Milliarden Euro", "deux milliards d'euros", "one billion dollars".
+_WORD_ATOM = re.compile(
+    rf"(?<![\w-])(?P<word>{'|'.join(sorted(_NUMBER_WORDS, key=len, reverse=True))})\s+"
+    r"(?P<scale>milliarden|milliarde|milliards?|millionen|millions?|billions?|trillions?)\s?"
+    rf"(?P<suf>{_LATIN_SUFFIX})(?![A-Za-z])",
+    re.IGNORECASE,
+)
+_WORD_GATE = ("milliard", "million", "billion", "trillion")
+
+
+def _word_atoms(text: str, language: str | None, lo: int, hi: int) -> list[Money]:
+    lowered = text[lo:hi].lower()
+    if not any(map(lowered.__contains__, _WORD_GATE)):
+        return []
+    found: list[Money] = []
+    for m in _WORD_ATOM.finditer(text, lo, hi):
+        currency = _currency_of(None, m.group("suf"), language)
+        if currency is None:
+            continue
+        scale = _latin_scale(m.group("scale"), language)
+        value = _to_int(Decimal(_NUMBER_WORDS[m.group("word").lower()]) * scale)
+        if value >= MIN_AMOUNT:
+            found.append(
+                Money(start=m.start(), end=m.end(), low=value, high=value, currency=currency)
+            )
+    return found
+
+
 def find_amounts(
     text: str, *, language: str | None = None, start: int = 0, end: int | None = None
 ) -> list[Money]:
     """Every money amount in text[start:end], in order; parenthetical conversions folded away."""
     hi = len(text) if end is None else end
     atoms = sorted(
-        _latin_atoms(text, language, start, hi) + _cjk_atoms(text, language, start, hi),
+        _latin_atoms(text, language, start, hi)
+        + _cjk_atoms(text, language, start, hi)
+        + _word_atoms(text, language, start, hi),
         key=lambda a: a.start,
     )
     merged: list[Money] = []

@@ -24,12 +24,26 @@ _LIST_GAP = re.compile(
 )
 
 
+# "the Nvidia-backed cloud provider", "SoftBank-owned Arm": the name describes another company.
+_MODIFIER_AFTER = re.compile(
+    r"^-(?:backed|owned|funded|led|controlled|based|affiliated|linked)\b", re.I
+)
+# "the Stargate venture, which aims to invest $500 billion": the relative clause's subject.
+_WHICH_SPENDS = re.compile(
+    r"^(?:\s+[\w-]+){0,2}\s*,?\s+(?:which|that|who)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:invest|spend|pour|build|commit|put)\w*\b[^,;]{0,30}$",
+    re.I,
+)
+
+
 def role(text: str, mention: Mention, sent_start: int) -> str:
     """normal | agent ("by X") | source (the forecaster) | target (acquired, funded, received)."""
     before = text[max(sent_start, mention.start - 60) : mention.start]
     after = text[mention.end : mention.end + 40]
     if mention.kind == "ref":
         return "normal"
+    if _MODIFIER_AFTER.match(after):
+        return "modifier"
     if cues.AGENT_BEFORE.search(before):
         return "agent"
     if cues.SOURCE_BEFORE.search(before) or cues.SOURCE_AFTER.match(after):
@@ -46,7 +60,7 @@ def as_spender(mention: Mention, *, explicit: bool) -> Spender:
 def resolve_ref(ref: Mention, earlier: list[tuple[Mention, str]]) -> Spender | None:
     """A back-reference ("it", "the company", "该公司") stands for the last payer named before."""
     for mention, r in reversed(earlier):
-        if mention.end <= ref.start and mention.kind != "ref" and r != "target":
+        if mention.end <= ref.start and mention.kind != "ref" and r not in {"target", "modifier"}:
             return as_spender(mention, explicit=False)
     return None
 
@@ -102,6 +116,13 @@ def choose(
     for m, r in mentions:
         if r == "agent" and amount.end <= m.start <= clause[1] + 40 and m.kind != "ref":
             return as_spender(m, explicit=True), True
+    for m, _ in reversed(mentions):
+        if (
+            m.kind in {"company", "unknown", "group"}
+            and m.end <= amount.start
+            and _WHICH_SPENDS.match(text, m.end, amount.start)
+        ):
+            return as_spender(m, explicit=True), True
     role_of = {id(m): r for m, r in mentions}
     before = [
         (i, m) for i, (m, r) in enumerate(mentions) if m.end <= amount.start and r == "normal"
@@ -151,6 +172,19 @@ def respectively(
     for m in named:
         if all(m.key != s.key for s in seen):
             seen.append(m)
-    if len(seen) != len(amounts):
-        return None
-    return {id(a): as_spender(m, explicit=True) for a, m in zip(amounts, seen, strict=True)}
+    if len(seen) == len(amounts):
+        return {id(a): as_spender(m, explicit=True) for a, m in zip(amounts, seen, strict=True)}
+    # "A is expected to spend $X, while B and C guided to $Y and $Z, respectively": the list
+    # nearest before the last figures pairs with them; the rest are read one by one.
+    plain = [m for m, _ in mentions]
+    for i in range(len(plain) - 1, -1, -1):
+        if plain[i].kind != "company" or {id(m): r for m, r in mentions}[id(plain[i])] != "normal":
+            continue
+        run = listed_with(text, plain, i)
+        if len(run) < 2:
+            continue
+        after = [a for a in amounts if a.start >= run[-1].end]
+        if len(after) == len(run):
+            return {id(a): as_spender(m, explicit=True) for a, m in zip(after, run, strict=True)}
+        break
+    return None

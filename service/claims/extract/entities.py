@@ -249,6 +249,39 @@ _CJK_REF = re.compile(
     r"|(?<![尤极與与])其(?![中他它余餘实實次])|同社|同グループ|이\s?회사|동사"
 )
 _HAS_CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af]")
+# "le groupe", "l'opérateur", "le néerlandais", "der Konzern", "Der Stuttgarter Konzern",
+# "das Unternehmen", "Die Walldorfer": how French and German news refer back to a company.
+_EU_HEADS = ("groupe", "opérateur", "géant", "société", "entreprise", "constructeur", "fabricant",
+             "néerlandais", "américain", "allemand", "japonais", "chinois", "coréen", "canadien",
+             "français", "britannique", "taïwanais", "suisse", "konzern", "unternehmen",
+             "hersteller", "er ")  # fmt: skip
+_EU_REF = re.compile(
+    r"\b(?:[Ll]e|[Ll]a|[Ll]['’])\s?(?:groupe|opérateur|géant|société|entreprise|constructeur"
+    r"|fabricant|équipementier|néerlandais|américain|allemand|japonais|chinois|coréen|canadien"
+    r"|français|britannique|taïwanais|suisse)\b(?!\s+(?:[A-Z]|de\s+[A-Z]))"
+    r"|\b[Dd](?:er|ie|as|en|em|es)\s+(?:[A-ZÄÖÜ][a-zäöüß]+er\s+)?(?:[A-ZÄÖÜ]?[a-zäöüß]*"
+    r"(?:[Kk]onzern|[Uu]nternehmen|[Hh]ersteller|[Gg]ruppe))\b"
+    r"|\b(?:Die|die)\s+[A-ZÄÖÜ][a-zäöü]+er\b(?=\s+(?:wollen|haben|hatten|planen|investieren|gaben|setzen|werden))"
+)
+_KO_REF = re.compile(r"(?<![가-힣])(?:회사|그룹|이\s?회사|동사)(?=[는은가이도의측])")
+# "Iliad, la maison mère de Free, ...", "Nebius, the Amsterdam-based cloud provider, ...": a
+# capitalised name opening the sentence and described in apposition is a company.
+_APPOSITION = re.compile(
+    rf"(?P<name>{_CAP}(?:\s{_CAP}){{0,2}}),\s+(?:the|a|an|la|le|l['’]|die|der|das)\s?"
+    r"(?:[\w'’-]+\s+){0,3}?(?:maison\s+mère|parent|company|firm|group|groupe|opérateur|operator"
+    r"|provider|maker|developer|Konzern|Unternehmen|Mutterkonzern|fabricant|start-?up|startup"
+    r"|spécialiste|société|entreprise|Hersteller)\b(?!['’]s)"
+)
+_OPENERS = frozenset(
+    {"However", "Meanwhile", "Separately", "Still", "Overall", "Today", "Yesterday", "Now",
+     "Also", "Instead", "Elsewhere", "Ainsi", "Toutefois", "Cependant", "Enfin", "Zudem",
+     "Außerdem", "Allerdings", "Dabei", "Damit"}
+)  # fmt: skip
+# "另外，宁德时代宣布拟…": a name opening a clause as the subject of an announcement.
+_CJK_SUBJECT = re.compile(
+    r"(?:^|(?<=[，。；：,]))(?:另外|此外|同时|同時|而|对此|對此)?[，,]?"
+    r"(?P<n>(?![该該这這其此公])[\u4e00-\u9fff]{4,6}?)(?=(?:宣布|宣佈)(?:拟|擬|将|將|计划|計劃|斥资|斥資|投资|投資))"
+)
 
 
 def find_mentions(text: str, start: int, end: int, registry: Registry) -> list[Mention]:
@@ -303,7 +336,29 @@ def find_mentions(text: str, start: int, end: int, registry: Registry) -> list[M
                 name=m.group("n4"),
             )
         )
+    appositive = _APPOSITION.match(text, start, end) if ", " in chunk[:60] else None
+    if (
+        appositive is not None
+        and appositive.group("name").split()[0] not in _NOT_NAMES | _OPENERS
+        and not appositive.group("name").endswith("ly")
+    ):
+        name = appositive.group("name")
+        found.append(
+            Mention(start=start, end=start + len(name), kind="unknown", key=name, name=name)
+        )
+    if cjk and ("宣布" in chunk or "宣佈" in chunk):
+        taken = [(m.start, m.end) for m in found]
+        for m in _CJK_SUBJECT.finditer(text, start, end):
+            s, e = m.start("n"), m.end("n")
+            if not any(s < te and ts < e for ts, te in taken):
+                found.append(
+                    Mention(start=s, end=e, kind="unknown", key=m.group("n"), name=m.group("n"))
+                )
     refs = [_PRONOUN]
+    if any(map(lowered.__contains__, _EU_HEADS)):
+        refs.append(_EU_REF)
+    if "회사" in chunk or "그룹" in chunk or "동사" in chunk:
+        refs.append(_KO_REF)
     if any(map(lowered.__contains__, _HEADS)):
         refs.append(_DESCRIBED)
     if cjk:

@@ -134,7 +134,6 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"(?<![\d.$€£/-])(?<!\d,)(?P<y>(?:19[89]|20\d)\d)(?![\d%])(?!\s?年\s?\d{1,2}\s?月)(?!\s?년\s?\d{1,2}\s?월)"
             r"(?!\s?(?:[亿億万萬억조兆千百元円원]|billion|million|trillion|bn|mn|milliard|Milliard|Mrd))"
-            
         ),
     ),
 ]
@@ -320,4 +319,7 @@ DEADLINE_AFTER = re.compile(r"\s?[年년]\s?(?:前|以前|까지|まで|末까�
 # Japanese 年度 are named by the calendar year in which they begin: 今年度 in May 2025 is 2025年度.
 START_NAMED = frozenset({"今年度", "本年度", "来年度", "次年度", "前年度", "昨年度"})
 # "全年" after "2024年业绩" or "去年財報" is that year, not the publication year.
-FULL_YEAR_BEFORE = re.compile(r"(?:(?P<y>20\d\d)\s?年(?![\d度])|(?P<rel>去年|今年|上年|明年))(?!.*(?:20\d\d\s?年(?![\d度])|去年|今年|上年|明年))", re.S)
+FULL_YEAR_BEFORE = re.compile(
+    r"(?:(?P<y>20\d\d)\s?年(?![\d度])|(?P<rel>去年|今年|上年|明年))(?!.*(?:20\d\d\s?年(?![\d度])|去年|今年|上年|明年))",
+    re.S,
+)

@@ -126,7 +126,7 @@ def _sentence_claims(
         if not classify.is_spending(w):
             continue
         explicit = True
-        if paired is not None:
+        if paired is not None and id(amount) in paired:
             spender: attribution.Spender | None = paired[id(amount)]
         else:
             spender, explicit = attribution.choose(
