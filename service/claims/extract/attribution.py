@@ -30,7 +30,7 @@ _MODIFIER_AFTER = re.compile(
 )
 # "the Stargate venture, which aims to invest $500 billion": the relative clause's subject.
 _WHICH_SPENDS = re.compile(
-    r"^(?:\s+[\w-]+){0,2}\s*,?\s+(?:which|that|who)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:\s+[\w-]+){0,2}\s*,?\s+(?:which|that|who)\s+(?:[\w-]+\s+){0,3}?"
     r"(?:invest|spend|pour|build|commit|put)\w*\b[^,;]{0,30}$",
     re.I,
 )
