@@ -163,6 +163,19 @@ _UNKNOWN_LATIN: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
         ),
     ),
 )
+_EU_DESCRIPTOR_WORDS = ("Konzern", "Autobauer", "Hersteller", "Unternehmen", "Anbieter",
+                        "Versorger", "groupe", "constructeur", "opérateur", "fabricant", "géant",
+                        "spécialiste", "équipementier", "canadien", "américain", "japonais",
+                        "néerlandais", "allemand", "chinois", "coréen", "britannique")  # fmt: skip
+# "Der Autobauer Volkswagen", "le constructeur Stellantis", "le canadien Brookfield".
+_EU_DESCRIBED_NAME = re.compile(
+    r"\b(?:[Dd](?:er|ie|as)\s+(?:[A-ZÄÖÜ][a-zäöüß]*(?:konzern|bauer|hersteller|unternehmen|anbieter"
+    r"|versorger)|Konzern|Autobauer|Hersteller|Unternehmen|Anbieter|Versorger)"
+    r"|[Ll]e\s+(?:groupe|constructeur|opérateur|fabricant|géant|spécialiste|équipementier"
+    r"|canadien|américain|japonais|néerlandais|allemand|chinois|coréen|britannique)"
+    r"(?:\s+(?:[a-zéèêàâîôûç-]+))?)\s+"
+    rf"(?P<name>{_CAP}(?:\s{_CAP}){{0,2}})"
+)
 _UNKNOWN_CJK = re.compile(
     r"(?<![\u4e00-\u9fff])(?P<n4>(?![该這这其等和与與及])[\u4e00-\u9fff]{2,6}?(?:集团|集團|公司|控股|银行|銀行))"
     r"(?=[\u4e00-\u9fff]{0,4}(?:计划|將|将|拟|宣布|投资|投入|斥资|规划|表示|预计))"
@@ -258,8 +271,10 @@ _EU_HEADS = ("groupe", "opérateur", "géant", "société", "entreprise", "const
 _EU_REF = re.compile(
     r"\b(?:[Ll]e|[Ll]a|[Ll]['’])\s?(?:groupe|opérateur|géant|société|entreprise|constructeur"
     r"|fabricant|équipementier|néerlandais|américain|allemand|japonais|chinois|coréen|canadien"
-    r"|français|britannique|taïwanais|suisse)\b(?!\s+(?:[A-Z]|de\s+[A-Z]))"
-    r"|\b[Dd](?:er|ie|as|en|em|es)\s+(?:[A-ZÄÖÜ][a-zäöüß]+er\s+)?(?:[A-ZÄÖÜ]?[a-zäöüß]*"
+    r"|français|britannique|taïwanais|suisse)\b(?:\s+(?:américain|néerlandais|allemand|japonais"
+    r"|chinois|coréen|canadien|français|britannique|taïwanais|suisse|indien)\b)?"
+    r"(?!\s+(?:[A-Z]|de\s+[A-Z]))"
+    r"|\b[Dd](?:er|ie|as|en|em|es)\s+(?:[A-ZÄÖÜa-zäöü][a-zäöüß]+(?:er|e|en)\s+)?(?:[A-ZÄÖÜ]?[a-zäöüß]*"
     r"(?:[Kk]onzern|[Uu]nternehmen|[Hh]ersteller|[Gg]ruppe))\b"
     r"|\b(?:Die|die)\s+[A-ZÄÖÜ][a-zäöü]+er\b(?=\s+(?:wollen|haben|hatten|planen|investieren|gaben|setzen|werden))"
 )
@@ -325,6 +340,16 @@ def find_mentions(text: str, start: int, end: int, registry: Registry) -> list[M
             name = " ".join(words)
             s = m.start("name") + m.group("name").index(name)
             found.append(Mention(start=s, end=s + len(name), kind="unknown", key=name, name=name))
+    if any(map(chunk.__contains__, _EU_DESCRIPTOR_WORDS)):
+        for m in _EU_DESCRIBED_NAME.finditer(text, start, end):
+            name = m.group("name")
+            if name.split()[0] in _NOT_NAMES:
+                continue
+            found.append(
+                Mention(
+                    start=m.start("name"), end=m.end("name"), kind="unknown", key=name, name=name
+                )
+            )
     cjk = bool(_HAS_CJK.search(chunk))
     for m in _UNKNOWN_CJK.finditer(text, start, end) if cjk else ():
         found.append(

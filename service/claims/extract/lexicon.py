@@ -19,7 +19,8 @@ def _cues(joined: str) -> tuple[str, ...]:
 
 CUES: dict[str, tuple[str, ...]] = {
     "spend": _cues(
-        "kosten|kostet|kosteten|kosten soll|coût|coûts|coûtera|coûteront|will cost|would cost|"
+        "배정|할당|편성|getätigt|tätigen|kosten|kostet|kosteten|kosten soll|coût|coûts|"
+        "coûtera|coûteront|will cost|would cost|"
         "to cost|kauf*|gekauft|übernimm*|übernahm*|übernommen|rachat|rachète|racheter|acquérir|"
         "consacr*|ausgegeben|gab|gaben|投入|투입|집행|연구개발|연구 개발|研究開発|"
         "研究費|開発費|充て|払い込|取得|出資|出资|invert*|"
@@ -34,6 +35,7 @@ CUES: dict[str, tuple[str, ...]] = {
         "買収|투자|지출|설비|인수|stake|stakes"
     ),
     "not_spend": _cues(
+        "levé|lève|levée|lever|eingesammelt|sammelte|finanzierungsrunde|levée de fonds|"
         "marché|markt|weltmarkt|marktvolumen|cash|cash flow|free cash flow|"
         "short-term investments|marketable securities|borrow*|"
         "revenue|revenues|sales|turnover|profit|profits|income|earnings|ebitda|margin|margins|"

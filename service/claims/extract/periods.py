@@ -85,9 +85,14 @@ def find_periods(
     return sorted(found, key=lambda p: p.start)
 
 
+_COMPARISON_AFTER = re.compile(r"\s?(?:比|대비|比べ|と比べ)")
+
+
 def _mention(kind: str, m: re.Match[str], text: str) -> PeriodMention | None:
     g = m.groupdict()
     s, e = m.start(), m.end()
+    if (g.get("frelcjk") or g.get("relcjk")) and _COMPARISON_AFTER.match(text, e):
+        return None
     if kind == "multi_year_range":
         return PeriodMention(start=s, end=e, kind="multi_year")
     if kind in {"multi_year", "cumulative", "quarter_context"}:

@@ -26,6 +26,10 @@ VERSION = "1.2.1"
 
 _PARAGRAPH = re.compile(r"[^\n]+")
 
+_YEAR_BEFORE = re.compile(
+    r"a\s+year\s+(?:earlier|ago|before)|the\s+(?:previous|prior)\s+year", re.I
+)
+
 # How far back (in sentences) a spender named earlier still carries over.
 CARRY_SENTENCES = 3
 
@@ -183,6 +187,20 @@ def _sentence_claims(
             else None,
         )
         if (
+            mention is not None
+            and prev_period is not None
+            and prev_period.period in {"quarter", "half"}
+            and prev_period.year is not None
+            and _YEAR_BEFORE.fullmatch(text, mention.start, mention.end)
+        ):
+            # "$22.6 billion in the quarter, up from $14.9 billion a year earlier"
+            period = Period(
+                period=prev_period.period,
+                year=prev_period.year - 1,
+                quarter=prev_period.quarter,
+                fiscal=prev_period.fiscal,
+            )
+        if (
             mention is None
             and baseline
             and prev_period
@@ -196,6 +214,11 @@ def _sentence_claims(
             period = Period(period="year", year=year, quarter=None, fiscal=prev_period.fiscal)
         elif mention is None and not sent_periods:
             carried = _carried_period(claims + out, si)
+            if carried is not None and (
+                _invested_in(text, amount, roles, clause) is not None
+                or w.distance("acquisition") is not None
+            ):
+                carried = None  # a stake or a purchase is a deal, not part of a year's budget
             if (
                 carried is not None
                 and published is not None
