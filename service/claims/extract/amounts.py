@@ -48,7 +48,7 @@ _LATIN_SUFFIX = (
 )
 _LATIN_ATOM = re.compile(
     r"(?=[\dA-Za-z$€£₩₹¥￥])"
-    rf"(?P<pre>{_LATIN_PREFIX})?\s?"
+    rf"(?:(?<![A-Za-z])(?P<pre>{_LATIN_PREFIX}))?\s?"
     rf"(?:(?P<lo>{_NUM})(?:\s?(?P<loscale>{_LATIN_SCALE})(?![A-Za-z]))?"
     rf"\s*(?P<sep>-|–|—|~|to|à|bis)\s*(?P<pre2>{_LATIN_PREFIX})?\s?)?"
     rf"(?P<num>{_NUM})(?:(?:\s?|-)(?P<scale>{_LATIN_SCALE})(?![A-Za-z]))?"
@@ -375,4 +375,39 @@ def find_amounts(
         if kept and _CONVERSION_GAP.match(text[kept[-1].end : atom.start]):
             continue
         kept.append(atom)
+    if kept:
+        kept = _bare_after(text, kept, language, kept[0].end, hi)
     return kept
+
+
+# "2 milliards de dollars en 2025, contre 2,5 milliards l'an dernier", "3 milliards d'euros,
+# dont 2,5 milliards pour": a scale without a currency after a figure shares its currency.
+_BARE_SCALE = re.compile(
+    rf"(?<![\w$€£¥.,])(?P<num>{_NUM})\s?(?P<scale>milliards?|milliarden|milliarde|billions?|bn"
+    r"|millions?|millionen|mrd\.?)(?![A-Za-z])"
+    r"(?=\s*(?:[,.;:)]|$|(?:in|for|on|last|this|next|a|per|pour|en|l['’]|au|à|dans|für|im|bis"
+    r"|et|and|und|ou|or|to|contre|versus|vs)\b))",
+    re.IGNORECASE,
+)
+
+
+def _bare_after(
+    text: str, kept: list[Money], language: str | None, lo: int, hi: int
+) -> list[Money]:
+    lowered = text[lo:hi].lower()
+    if not any(w in lowered for w in ("milliard", "billion", "bn", "million", "mrd")):
+        return kept
+    out = list(kept)
+    for m in _BARE_SCALE.finditer(text, lo, hi):
+        if any(a.start < m.end() and m.start() < a.end for a in out):
+            continue
+        previous = [a for a in out if a.end <= m.start()]
+        if not previous:
+            continue
+        scale = _latin_scale(m.group("scale"), language)
+        value = _to_int(parse_number(m.group("num"), language=language) * scale)
+        if value < MIN_AMOUNT:
+            continue
+        currency = previous[-1].currency
+        out.append(Money(start=m.start(), end=m.end(), low=value, high=value, currency=currency))
+    return sorted(out, key=lambda a: a.start)

@@ -165,19 +165,23 @@ def _capex_named_before(w: Window) -> bool:
 def _estimate(w: Window, *, group: bool, prior_estimate: bool) -> bool:
     excluded = w.matches("not_estimate")
     last = w.seg[1] == w.sentence_end
-    for start, _ in w.matches("estimate_strong"):
+    verb_final = bool(_VERB_FINAL.search(w.text, w.cues.start, w.cues.end))
+    strong = w.matches("estimate_strong")
+    if verb_final:
+        # "삼성전자와 SK하이닉스는 … 각각 60조원과 30조원 … 증권가는 내다봤다": the verb after
+        # the last figure is every figure's.
+        strong = [(s, e) for s, e in w.cues.spans("estimate_strong") if s >= w.seg[0]]
+    own_guidance = w.distance("guidance", clause_only=True)
+    for start, _ in strong:
+        if own_guidance is not None and not (w.clause[0] <= start < w.clause[1]):
+            continue  # "..., analysts say, while B has guided to $Y": B's own figure
         if any(s <= start < e for s, e in excluded):
             continue
         if cues.OWN_BEFORE.search(w.text, max(0, start - 45), start):
             continue  # "raised its capex forecast": the company's own guidance
         # After the amount only inside its clause (or opening the next: "..., analysts say"),
         # unless no other figure follows or the language puts its verbs last.
-        if (
-            start < w.amount.start
-            or last
-            or start < w.clause[1] + 3
-            or _VERB_FINAL.search(w.text, w.cues.start, w.cues.end)
-        ):
+        if start < w.amount.start or last or start < w.clause[1] + 3 or verb_final:
             return True
     weak = w.distance("estimate_weak")
     return weak is not None and (group or prior_estimate)

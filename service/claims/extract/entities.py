@@ -176,6 +176,9 @@ _EU_DESCRIBED_NAME = re.compile(
     r"(?:\s+(?:[a-zéèêàâîôûç-]+))?)\s+"
     rf"(?P<name>{_CAP}(?:\s{_CAP}){{0,2}})"
 )
+_COMMON_NOUN = re.compile(
+    r"(?:ung|ungen|ion|ionen|heit|keit|schaft|tum|nis|ismus|ment|ments|age|ages|ité|ités)$"
+)
 _UNKNOWN_CJK = re.compile(
     r"(?<![\u4e00-\u9fff])(?P<n4>(?![该這这其等和与與及])[\u4e00-\u9fff]{2,6}?(?:集团|集團|公司|控股|银行|銀行))"
     r"(?=[\u4e00-\u9fff]{0,4}(?:计划|將|将|拟|宣布|投资|投入|斥资|规划|表示|预计))"
@@ -343,8 +346,8 @@ def find_mentions(text: str, start: int, end: int, registry: Registry) -> list[M
     if any(map(chunk.__contains__, _EU_DESCRIPTOR_WORDS)):
         for m in _EU_DESCRIBED_NAME.finditer(text, start, end):
             name = m.group("name")
-            if name.split()[0] in _NOT_NAMES:
-                continue
+            if name.split()[0] in _NOT_NAMES or _COMMON_NOUN.search(name.split()[0]):
+                continue  # German capitalises nouns: "der Konzern Sachinvestitionen"
             found.append(
                 Mention(
                     start=m.start("name"), end=m.end("name"), kind="unknown", key=name, name=name

@@ -85,7 +85,7 @@ def find_periods(
     return sorted(found, key=lambda p: p.start)
 
 
-_COMPARISON_AFTER = re.compile(r"\s?(?:比|대비|比べ|と比べ)")
+_COMPARISON_AFTER = re.compile(r"\s?度?(?:比|대비|比べ|と比べ)")
 
 
 def _mention(kind: str, m: re.Match[str], text: str) -> PeriodMention | None:

@@ -22,7 +22,7 @@ from service.claims.extract.periods import Period, find_periods
 from service.claims.extract.sentences import clause_breaks, clause_of, sentences
 from service.companies.registry import Registry, load_registry
 
-VERSION = "1.2.1"
+VERSION = "1.3.0"
 
 _PARAGRAPH = re.compile(r"[^\n]+")
 
