@@ -164,6 +164,8 @@ def main() -> None:
         "connections": CONNECTIONS,
         "load_s": out["loaded"]["load_s"],  # type: ignore[index]
         "budget_load_lt_120s": out["loaded"]["load_s"] < 120,  # type: ignore[index]
+        "figures": out["loaded"].get("figures"),  # type: ignore[union-attr]
+        "figures_s": out["loaded"].get("figures_s"),  # type: ignore[union-attr]
     }
     for name, r in results.items():  # type: ignore[union-attr]
         for key in ("rps", "p50_ms", "p99_ms", "floor_rps", "floor_p99_ms", "ratio"):

@@ -64,7 +64,7 @@ async def run(seconds: int) -> dict[tuple[str, int], list[dict]]:  # type: ignor
     runs: dict[tuple[str, int], list[dict]] = {c: [] for c in CONFIGS}  # type: ignore[type-arg]
     async with common.bench_database("outlay_bench_servers") as url:
         await common.migrate(url)
-        await generate(url, articles=20_000, claims=100_000)
+        await generate(url, articles=20_000, claims=100_000, figures=False)
         for order in (CONFIGS, list(reversed(CONFIGS))):
             for server, workers in order:
                 result = await one_server(url, server, workers, seconds)

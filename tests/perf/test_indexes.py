@@ -32,7 +32,7 @@ RUNS = 7  # past the five custom plans PostgreSQL tries before it may keep a gen
 async def conn() -> AsyncIterator[tuple[asyncpg.Connection, list[dict[str, Any]]]]:
     async with bench_database("outlay_test_indexes") as url:
         await migrate(url)
-        await generate(url, articles=20_000, claims=100_000)
+        await generate(url, articles=20_000, claims=100_000, figures=False)
         pool = await db.create_pool(url, min_size=1, max_size=1)
         try:
             # Held for the whole module: released, asyncpg would reset the settings below.
