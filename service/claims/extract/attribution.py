@@ -28,6 +28,19 @@ _LIST_GAP = re.compile(
 _MODIFIER_AFTER = re.compile(
     r"^-(?:backed|owned|funded|led|controlled|based|affiliated|linked)\b", re.I
 )
+# "엔비디아와 손잡고", "NVIDIAと組んで", "gemeinsam mit Nvidia": a partner, not the payer.
+_PARTNER_AFTER = re.compile(
+    r"^(?:와|과)\s?(?:손잡고|함께|협력해|공동으로)|^と(?:組んで|共同で|提携して|協力して)"
+)
+_PARTNER_BEFORE = re.compile(
+    r"(?:\b(?:together|jointly|in\s+partnership)\s+with|\bgemeinsam\s+mit|\bzusammen\s+mit"
+    r"|\ben\s+partenariat\s+avec|\baux\s+côtés\s+de|与|與|联手|聯手)\s*$",
+    re.I,
+)
+_SPENDING_NOUN_AFTER = re.compile(
+    r"^(?:['’]s)?\s+(?:capital\s+(?:spending|expenditures?|investments?)|capex|spending|outlays?)\b",
+    re.I,
+)
 # "the Stargate venture, which aims to invest $500 billion": the relative clause's subject.
 _WHICH_SPENDS = re.compile(
     r"(?:\s+[\w-]+){0,2}\s*,?\s+(?:which|that|who)\s+(?:[\w-]+\s+){0,3}?"
@@ -52,8 +65,14 @@ def role(text: str, mention: Mention, sent_start: int) -> str:
     after = text[mention.end : mention.end + 40]
     if mention.kind == "ref":
         return "normal"
-    if _MODIFIER_AFTER.match(after):
+    if (
+        _MODIFIER_AFTER.match(after)
+        or _PARTNER_AFTER.match(after)
+        or _PARTNER_BEFORE.search(before)
+    ):
         return "modifier"
+    if _SPENDING_NOUN_AFTER.match(after):
+        return "normal"  # "a forecast for hyperscaler capital spending": whose spending
     if cues.AGENT_BEFORE.search(before):
         return "agent"
     if cues.SOURCE_BEFORE.search(before) or cues.SOURCE_AFTER.match(after):

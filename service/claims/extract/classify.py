@@ -20,6 +20,11 @@ OUTSIDE = 300
 INVESTOR_KINDS = frozenset({"investor", "fund"})
 
 
+_GOODS_AFTER = re.compile(
+    r"\s+(?:worth\s+)?of\s+(?:[\w-]+\s+){0,2}?(?:computing|compute|chips?|GPUs?|servers?|capacity"
+    r"|power|equipment|hardware|memory|cloud|services?|electricity|energy)\b",
+    re.I,
+)
 _PAID_IN_BEFORE = re.compile(r"(?:\bin|\ball)[\s-]$", re.I)
 _PAID_IN_AFTER = re.compile(r"\s+(?:and\s+stock|deal|offer|transaction|acquisition)\b", re.I)
 # Korean and Japanese put the verb, and with it "analysts expect", after every figure.
@@ -117,11 +122,14 @@ def category(
         ("r_and_d", "r_and_d"),
         ("stake", "investment"),
     ):
+        if label == "acquisition" and _GOODS_AFTER.match(w.text, w.amount.end, w.sentence_end):
+            continue  # "buy $300 billion of computing power": a purchase of goods, not a company
         d = w.distance(label)
         if d is not None and d < OUTSIDE:
             return name, True
-    if _capex_named_before(w):
-        return "capex", True
+    named = _capex_named_before(w)
+    if named is not None:
+        return named, True
     scored: list[tuple[int, str]] = []
     if target_after is not None:
         scored.append((target_after, "investment"))
@@ -149,17 +157,22 @@ def category(
     return fallback or "capex", False
 
 
-def _capex_named_before(w: Window) -> bool:
+def _capex_named_before(w: Window) -> str | None:
     """ "capital expenditure of $38 billion to $42 billion ..., up from $29.8 billion": the
     spending noun the figures follow names them, whatever the sentence says they buy after."""
     a = w.amount
     before = [s for s, e in w.cues.spans("capex") if e <= a.start and s >= w.cues.start]
     if not before:
-        return False
+        return None
     last = max(before)
     if a.start - last > 120:
-        return False
-    return not any(last < s < a.start for s, _ in w.cues.spans("ai"))
+        return None
+    ai = w.cues.spans("ai")
+    if any(last < s < a.start for s, _ in ai):
+        return None
+    if any(0 <= last - e <= 6 for _, e in ai):
+        return "ai_infrastructure"  # "AI capex", "在AI上的资本开支"
+    return "capex"
 
 
 def _estimate(w: Window, *, group: bool, prior_estimate: bool) -> bool:
@@ -218,7 +231,7 @@ def status(
         and period.year is not None
         and period.period in {"year", "quarter", "half"}
     ):
-        if period.year < published.year:
+        if period.year < published.year - (1 if period.fiscal else 0):
             return "actual", True
         quarter_over = (
             period.period == "quarter" and period.quarter and 3 * period.quarter < published.month

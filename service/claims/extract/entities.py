@@ -87,7 +87,7 @@ def matcher(registry: Registry) -> Matcher:
 
 _SUFFIX = (
     r"(?:Inc|Corp|Corporation|Co|Company|Ltd|Limited|Group|Holdings|Technologies|Technology|"
-    r"Capital|Partners|Ventures|Systems|Semiconductor|Electronics|Motors|Telecom|Networks|"
+    r"Capital|Partners|Ventures|Enterprises|Systems|Semiconductor|Electronics|Motors|Telecom|Networks|"
     r"Industries|Investments|Energy|Bank|AG|SE|SA|NV|PLC|plc|LLC|GmbH|AB|ASA|KK)\b\.?"
 )
 _CAP = r"[A-Z][A-Za-z0-9&'\-]*(?:\.[A-Za-z]+)?"
@@ -120,6 +120,7 @@ _SUFFIX_WORDS = (
     " Capital",
     " Partners",
     " Ventures",
+    " Enterprises",
     " Systems",
     " Semiconductor",
     " Electronics",
@@ -163,7 +164,7 @@ _UNKNOWN_LATIN: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
         ),
     ),
 )
-_EU_DESCRIPTOR_WORDS = ("Konzern", "Autobauer", "Hersteller", "Unternehmen", "Anbieter",
+_EU_DESCRIPTOR_WORDS = ("fonds", "Konzern", "Autobauer", "Hersteller", "Unternehmen", "Anbieter",
                         "Versorger", "groupe", "constructeur", "opérateur", "fabricant", "géant",
                         "spécialiste", "équipementier", "canadien", "américain", "japonais",
                         "néerlandais", "allemand", "chinois", "coréen", "britannique")  # fmt: skip
@@ -171,10 +172,20 @@ _EU_DESCRIPTOR_WORDS = ("Konzern", "Autobauer", "Hersteller", "Unternehmen", "An
 _EU_DESCRIBED_NAME = re.compile(
     r"\b(?:[Dd](?:er|ie|as)\s+(?:[A-ZÄÖÜ][a-zäöüß]*(?:konzern|bauer|hersteller|unternehmen|anbieter"
     r"|versorger)|Konzern|Autobauer|Hersteller|Unternehmen|Anbieter|Versorger)"
-    r"|[Ll]e\s+(?:groupe|constructeur|opérateur|fabricant|géant|spécialiste|équipementier"
+    r"|[Ll]e\s+(?:groupe|constructeur|opérateur|fabricant|géant|spécialiste|équipementier|fonds"
     r"|canadien|américain|japonais|néerlandais|allemand|chinois|coréen|britannique)"
     r"(?:\s+(?:[a-zéèêàâîôûç-]+))?)\s+"
     rf"(?P<name>{_CAP}(?:\s{_CAP}){{0,2}})"
+)
+# "Eutelsat prévoit d'investir", "Mercedes-Benz will ... investieren", "Crusoe plans to spend":
+# one capitalised word opening a sentence whose verb is spending. People's names come as two
+# words ("Andy Jassy said"), and a surname alone rarely plans to invest.
+_LEAD_NAME = re.compile(
+    r"(?P<name>[A-Z][A-Za-z0-9]*(?:-[A-Z][A-Za-z0-9]*)?)\s+(?:(?:also|now|still|will|plans?\s+to"
+    r"|intends?\s+to|aims?\s+to|expects?\s+to|is\s+set\s+to|prévoit\s+d['’]|compte|va|entend"
+    r"|souhaite|will|plant|wird|möchte|kündigte|a\s+annoncé|hat)\s+){1,2}"
+    r"(?:invest|spend|pour|inject|injecter|investir|dépenser|consacrer|seine\s+Investitionen"
+    r"|rund|mehr|bis|insgesamt)\w*"
 )
 _COMMON_NOUN = re.compile(
     r"(?:ung|ungen|ion|ionen|heit|keit|schaft|tum|nis|ismus|ment|ments|age|ages|ité|ités)$"
@@ -278,7 +289,8 @@ _EU_REF = re.compile(
     r"|chinois|coréen|canadien|français|britannique|taïwanais|suisse|indien)\b)?"
     r"(?!\s+(?:[A-Z]|de\s+[A-Z]))"
     r"|\b[Dd](?:er|ie|as|en|em|es)\s+(?:[A-ZÄÖÜa-zäöü][a-zäöüß]+(?:er|e|en)\s+)?(?:[A-ZÄÖÜ]?[a-zäöüß]*"
-    r"(?:[Kk]onzern|[Uu]nternehmen|[Hh]ersteller|[Gg]ruppe))\b"
+    r"(?:[Kk]onzern|[Uu]nternehmen|[Hh]ersteller|[Gg]ruppe|[Aa]utobauer|[Aa]usrüster|[Aa]nbieter"
+    r"|[Zz]ulieferer|[Vv]ersorger))\b"
     r"|\b(?:Die|die)\s+[A-ZÄÖÜ][a-zäöü]+er\b(?=\s+(?:wollen|haben|hatten|planen|investieren|gaben|setzen|werden))"
 )
 _KO_REF = re.compile(r"(?<![가-힣])(?:회사|그룹|이\s?회사|동사)(?=[는은가이도의측])")
@@ -382,6 +394,12 @@ def find_mentions(text: str, start: int, end: int, registry: Registry) -> list[M
                 found.append(
                     Mention(start=s, end=e, kind="unknown", key=m.group("n"), name=m.group("n"))
                 )
+    lead = _LEAD_NAME.match(text, start, end)
+    if lead is not None and lead.group("name") not in _NOT_NAMES | _OPENERS:
+        name = lead.group("name")
+        found.append(
+            Mention(start=start, end=start + len(name), kind="unknown", key=name, name=name)
+        )
     refs = [_PRONOUN]
     if any(map(lowered.__contains__, _EU_HEADS)):
         refs.append(_EU_REF)

@@ -19,7 +19,9 @@ def _cues(joined: str) -> tuple[str, ...]:
 
 CUES: dict[str, tuple[str, ...]] = {
     "spend": _cues(
-        "배정|할당|편성|getätigt|tätigen|kosten|kostet|kosteten|kosten soll|coût|coûts|"
+        "forschungs- und entwicklungs*|forschungsausgaben|entwicklungsausgaben|"
+        "investitionsbudget|배정|할당|편성|getätigt|tätigen|kosten|kostet|kosteten|kosten soll|"
+        "coût|coûts|"
         "coûtera|coûteront|will cost|would cost|"
         "to cost|kauf*|gekauft|übernimm*|übernahm*|übernommen|rachat|rachète|racheter|acquérir|"
         "consacr*|ausgegeben|gab|gaben|投入|투입|집행|연구개발|연구 개발|研究開発|"
@@ -35,7 +37,8 @@ CUES: dict[str, tuple[str, ...]] = {
         "買収|투자|지출|설비|인수|stake|stakes"
     ),
     "not_spend": _cues(
-        "levé|lève|levée|lever|eingesammelt|sammelte|finanzierungsrunde|levée de fonds|"
+        "financing|financement|finanzierung|augmentation de capital|kapitalerhöhung|유상증자|"
+        "增资|levé|lève|levée|lever|eingesammelt|sammelte|finanzierungsrunde|levée de fonds|"
         "marché|markt|weltmarkt|marktvolumen|cash|cash flow|free cash flow|"
         "short-term investments|marketable securities|borrow*|"
         "revenue|revenues|sales|turnover|profit|profits|income|earnings|ebitda|margin|margins|"
@@ -59,6 +62,7 @@ CUES: dict[str, tuple[str, ...]] = {
         "시설투자|시설 투자|設備投資"
     ),
     "r_and_d": _cues(
+        "forschungs- und entwicklungs*|forschungsausgaben|entwicklungsausgaben|f&e-ausgaben|"
         "r&d|research and development|research & development|recherche et développement|"
         "forschung und entwicklung|f&e|研发|研發|研究开发|研究開発|연구개발|연구 개발"
     ),
@@ -121,8 +125,10 @@ CUES: dict[str, tuple[str, ...]] = {
         "예정|방침|計画|予定|方針"
     ),
     "actual": _cues(
-        "déjà|bereits|이미|a investi|a dépensé|a consacré|a injecté|ont investi|investierte|"
-        "investierten|ausgegeben|hatte|gab|gaben|払い込んだ|既に|すでに|支出した|썼|투입됐|투입했|들였|invirtió|gastó|"
+        "てきた|過去|过去|지난|déjà réalisé|a réalisé|ont réalisé|déjà|bereits|이미|a investi|"
+        "a dépensé|a consacré|a injecté|ont investi|investierte|"
+        "investierten|ausgegeben|hatte|gab|gaben|払い込んだ|既に|すでに|支出した|썼|투입됐|"
+        "투입했|들였|invirtió|gastó|"
         "ha investito|spent|invested|has invested|already|previously|initial|"
         "totaled|totalled|amounted|came in|reported|was|were|rose to|fell to|increased to|"
         "paid|财报显示|財報顯示|已经|已|累计|累計|实际|實際|同比|环比|環比|花费了|投入了|"

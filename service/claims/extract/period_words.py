@@ -38,6 +38,10 @@ ORD = {
     "zweiten": 2,
     "dritten": 3,
     "vierten": 4,
+    "march": 1,
+    "june": 2,
+    "september": 3,
+    "december": 4,
 }
 MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 N = (
@@ -45,13 +49,15 @@ N = (
     r"|deux|trois|quatre|cinq|zwei|drei|vier|fünf)"
 )
 CJKN = r"(?:\d{1,2}|[一二两三四五六七八九十]{1,2})"
+APPROX = r"(?:about|roughly|around|nearly|some|approximately|almost)"
 
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "multi_year",
         re.compile(
             rf"\b(?:over|in|during|within|for|across)\s+the\s+(?:next|coming|following|past|last)\s+"
-            rf"(?:{N}\s+)?(?:\w+\s+)?years?\b|\bover\s+(?:the\s+)?{N}\s+years\b|\bover\s+the\s+years\b"
+            rf"(?:{N}\s+)?(?:\w+\s+)?years?\b|\bover\s+(?:the\s+)?(?:{APPROX}\s+)?{N}\s+years\b"
+            rf"|\bover\s+the\s+years\b"
             rf"|\b{N}-year\b|\bmulti-?year\b|\bau\s+cours\s+des\s+{N}\s+prochaines\s+années"
             rf"|\bsur\s+{N}\s+ans\b|\bin\s+den\s+(?:nächsten|kommenden)\s+{N}\s+Jahren"
             rf"|(?:未来|未來|今后|今後|接下来|接下來|往后|往後)\s?{CJKN}\s?年|(?<!\d){CJKN}\s?年(?:内|間|间|里|中)"
@@ -88,7 +94,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"|(?:(?P<qy4>20\d\d)\s?年?\s?)?第?(?P<qn3>[一二三四1-4１-４])\s?(?P<qf5>财|財)?(?:季度|季|四半期|분기)"
             r"|(?P<qctx>当季|本季度|该季度|這季|当期|이번\s?분기)"
             r"|\b(?P<qfr>premier|deuxième|second|troisième|quatrième)\s+trimestre"
-            r"|\b(?P<qde>ersten|zweiten|dritten|vierten)\s+Quartal",
+            r"|\b(?P<qde>ersten|zweiten|dritten|vierten)\s+Quartal"
+            r"|\bthe\s+(?P<qmon>March|June|September|December)(?:-ended)?\s+quarter\b",
             re.IGNORECASE,
         ),
     ),
@@ -230,7 +237,9 @@ REL = {
 # the span the money covers.
 NOT_A_PERIOD_BEFORE = re.compile(
     r"(?:\bby|\buntil|\bbefore|\bsince|\bthrough|\bthru|\bbis|\bjusqu['’](?:en|à)|\bd['’]ici(?:\s+(?:à|a|fin))?"
-    r"|\bcompletion\s+in|\bcompleted?\s+in|\boperational\s+in|\bonline\s+in|\bvon|\bab)"
+    r"|\bcompletion\s+in|\bcompleted?\s+in|\boperational\s+in|\bonline\s+in|\bvon|\bab"
+    r"|\b(?:starting|beginning|begins?|starts?|breaking\s+ground|break\s+ground|opening|opens?"
+    r"|launch(?:ing|es)?|à\s+partir\s+de|dès|ab\s+dem\s+Jahr)(?:\s+in)?)"
     r"(?:\s+(?:the\s+)?(?:end|close)\s+of|\s+Ende|\s+(?:la\s+)?fin)?\s*$"
     rf"|(?:{MONTHS}|\d{{1,2}}\s+{MONTHS})\s*(?:\d{{1,2}},?\s*)?$"
     r"|(?<![高低大小多少等])[于於]$|(?:到|至|截至|截止)\s*$",

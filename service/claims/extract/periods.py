@@ -108,6 +108,7 @@ def _mention(kind: str, m: re.Match[str], text: str) -> PeriodMention | None:
             or g.get("qn3")
             or g.get("qfr")
             or g.get("qde")
+            or g.get("qmon")
         )
         key = (raw or "").lower()
         quarter = words.ORD.get(key)

@@ -22,7 +22,7 @@ from service.claims.extract.periods import Period, find_periods
 from service.claims.extract.sentences import clause_breaks, clause_of, sentences
 from service.companies.registry import Registry, load_registry
 
-VERSION = "1.3.0"
+VERSION = "1.4.0"
 
 _PARAGRAPH = re.compile(r"[^\n]+")
 
@@ -172,6 +172,7 @@ def _sentence_claims(
             if p.kind != "deadline"
             and (p.kind != "cumulative" or w.distance("actual", clause_only=True) is not None)
         ]
+        earlier_forecast = False
         mention = classify.pick_period(w, candidates, sent)
         baseline = bool(
             cues.BASELINE_BEFORE.search(text, max(seg[0], amount.start - 40), amount.start)
@@ -209,7 +210,10 @@ def _sentence_claims(
         ):
             # "up from $77 billion": last year's figure, unless it is an earlier forecast of
             # the same year ("up from the $75 billion it forecast in February").
-            earlier_forecast = cues.EARLIER_FORECAST_AFTER.match(text, amount.end, clause[1])
+            earlier_forecast = bool(
+                cues.EARLIER_FORECAST_AFTER.match(text, amount.end, clause[1])
+                or _PREVIOUSLY_AFTER.match(text, amount.end, e)
+            )
             year = prev_period.year if earlier_forecast else prev_period.year - 1
             period = Period(period="year", year=year, quarter=None, fiscal=prev_period.fiscal)
         elif mention is None and not sent_periods:
@@ -242,6 +246,9 @@ def _sentence_claims(
         )
         if _expected_of_spender(text, roles, spender, amount):
             status, status_said = "estimate", True
+        if earlier_forecast and out:
+            # The figure a forecast was raised from is the same kind of figure as the new one.
+            status = out[-1].out.status
         target_after = _invested_in(text, amount, roles, clause)
         investor = bool(company and company.kind.lower() in classify.INVESTOR_KINDS)
         fallback = next(
@@ -292,6 +299,12 @@ def _sentence_claims(
         )
         prev_period = period
     return out
+
+
+# "to $527 billion, from $465 billion previously": an earlier forecast of the same year.
+_PREVIOUSLY_AFTER = re.compile(
+    r"\s*,?\s*(?:previously|earlier|before|auparavant|zuvor|bisher)\b", re.I
+)
 
 
 def _carried(
