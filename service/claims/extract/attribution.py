@@ -117,7 +117,7 @@ def resolve_ref(
     what the text is about when no payer was named."""
     before = [(m, r) for m, r in earlier if m.end <= ref.start and m.kind != "ref"]
     country = _country_of(ref) if registry is not None else None
-    if country is not None:
+    if country is not None and registry is not None:
         for mention, r in reversed(before):
             company = registry.by_slug.get(mention.key) if mention.kind == "company" else None
             if company is not None and company.country == country and r != "modifier":
