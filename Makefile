@@ -7,6 +7,11 @@ STAMP  := $(VENV)/.installed-stamp
 .PHONY: install run worker migrate test eval bench lint format openapi clean
 
 install: $(STAMP)
+	@$(BIN)/python -m service.docs.assets
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing chromium (the docs pages' browser test needs it)"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'

@@ -26,6 +26,7 @@ from service.claims.api import ClaimController
 from service.companies.api import CompanyController
 from service.companies.sync import sync_registry
 from service.config import Settings
+from service.docs import pages as docs_pages
 from service.jobs.worker import Worker
 from service.totals.api import TotalsController
 
@@ -120,6 +121,7 @@ def create_app(settings: Settings) -> Litestar:
             TotalsController,
             live,
             ready,
+            *docs_pages.routes(),
         ],
         dependencies={"conn": Provide(db.provide_connection)},
         exception_handlers=errors.exception_handlers,
@@ -147,6 +149,7 @@ def openapi_config() -> OpenAPIConfig:
             Tag(name="totals", description="Consolidated sums of one-year figures."),
             Tag(name="health", description="Liveness and readiness."),
         ],
-        path="/schema",
+        path=docs_pages.SCHEMA_PATH,
+        render_plugins=docs_pages.render_plugins(),
         use_handler_docstrings=False,
     )

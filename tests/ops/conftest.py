@@ -1,0 +1,83 @@
+"""A real Outlay server (uvicorn, API and worker) on 127.0.0.1 over the test database."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.support import ROOT
+
+
+class Server:
+    def __init__(self, base: str, log: Path, env: dict[str, str]) -> None:
+        self.base = base
+        self.log = log
+        self.env = env
+
+    def log_lines(self) -> list[str]:
+        return self.log.read_text(encoding="utf-8", errors="replace").splitlines()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def service_env(database_url: str, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OUTLAY_")}
+    env.update(
+        DATABASE_URL=database_url,
+        OUTLAY_LOG_FORMAT="json",
+        OUTLAY_LOG_LEVEL="info",
+        OUTLAY_PARSE_PROCESSES="1",
+        OUTLAY_POLL_INTERVAL="0.2",
+        OUTLAY_FETCH_ALLOW="127.0.0.1/32",
+        **extra,
+    )
+    return env
+
+
+@pytest.fixture(scope="session")
+def server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    port = free_port()
+    env = service_env(database_url, OUTLAY_HOST="127.0.0.1", OUTLAY_PORT=str(port))
+    log = tmp_path_factory.mktemp("server") / "server.log"
+    base = f"http://127.0.0.1:{port}"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "service", "serve"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"the server exited with {proc.returncode}:\n{log.read_text()}")
+            try:
+                if httpx.get(f"{base}/health/ready", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"the server did not become ready:\n{log.read_text()}")
+            time.sleep(0.2)
+        yield Server(base, log, env)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
