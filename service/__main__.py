@@ -39,7 +39,10 @@ async def _worker(settings: config.Settings) -> None:
     from service.articles import fetch  # noqa: PLC0415
     from service.companies.sync import sync_registry  # noqa: PLC0415
     from service.jobs.worker import Worker  # noqa: PLC0415
+    from service.observability import metrics  # noqa: PLC0415
 
+    if settings.metrics_port:
+        metrics.serve_standalone(settings.metrics_port, settings.host)
     async with db.pool_lifespan(
         settings.database_url or "", min_size=1, max_size=settings.worker_concurrency + 2
     ) as pool:

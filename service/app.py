@@ -28,6 +28,7 @@ from service.companies.sync import sync_registry
 from service.config import Settings
 from service.docs import pages as docs_pages
 from service.jobs.worker import Worker
+from service.observability import metrics
 from service.totals.api import TotalsController
 
 logger = log.get(__name__)
@@ -122,10 +123,11 @@ def create_app(settings: Settings) -> Litestar:
             live,
             ready,
             *docs_pages.routes(),
+            metrics.metrics,
         ],
         dependencies={"conn": Provide(db.provide_connection)},
         exception_handlers=errors.exception_handlers,
-        middleware=[request_id_middleware],
+        middleware=[request_id_middleware, metrics.middleware],
         lifespan=[lifespan],
         openapi_config=openapi_config(),
         request_max_body_size=12_000_000,

@@ -34,6 +34,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     log_level: str = "info"
     db_pool_min: int = 1
     db_pool_max: int = 10
+    # `worker` alone serves /metrics on this port (0: none); `serve` has them at /metrics.
+    metrics_port: int = 0
 
     @property
     def fetch_allow_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:

@@ -25,6 +25,7 @@ from service.claims import queries as claims
 from service.claims.extract import VERSION, Extracted, extract
 from service.companies import queries as companies
 from service.config import Settings
+from service.observability import metrics
 
 logger = log.get(__name__)
 
@@ -36,6 +37,9 @@ class Analysis(msgspec.Struct, frozen=True, kw_only=True):
     body_hash: str | None
     canonical_url: str | None
     extractor_version: str
+    # Measured here, in the process pool, and reported by the worker.
+    parse_seconds: float = 0.0
+    extract_seconds: float = 0.0
 
 
 _CANONICAL = re.compile(
@@ -63,12 +67,15 @@ def analyse(
     compressed: bytes, *, encoding: str | None, url: str, published_hint: date | None
 ) -> Analysis:
     """The CPU-bound part, pure: page bytes in, text and claims out. Runs in the process pool."""
+    clock = metrics.Stopwatch()
     html = fetching.decode(zlib.decompress(compressed), encoding)
     parsed = parse(html, url=url)
+    parse_seconds = clock.lap()
     published = published_hint or parsed.published
     found = (
         extract(parsed.text, published=published, language=parsed.language) if parsed.text else []
     )
+    extract_seconds = clock.lap()
     return Analysis(
         parsed=parsed,
         published=published,
@@ -76,6 +83,8 @@ def analyse(
         body_hash=body_hash(parsed.text),
         canonical_url=canonical_url(html, url) or urls.normalise(url),
         extractor_version=VERSION,
+        parse_seconds=parse_seconds,
+        extract_seconds=extract_seconds,
     )
 
 
@@ -154,12 +163,14 @@ async def process(
                 deadline=settings.fetch_timeout,
             )
         except fetching.FetchError as exc:
+            metrics.fetched(exc.code)
             logger.info("fetch failed", code=exc.code, reason=exc.message)
             async with pool.acquire() as conn:
                 await _fail(
                     conn, article_id=article_id, lease=lease, code=exc.code, message=exc.message
                 )
             return "failed"
+        metrics.fetched("ok")
         raw, encoding = zlib.compress(page.content, 6), page.encoding
         async with pool.acquire() as conn:
             await articles.set_fetched(
@@ -184,6 +195,11 @@ async def process(
     if not stored:
         logger.warning("lease lost before store")
         return "lost"
+    metrics.analysed(
+        parse_seconds=result.parse_seconds,
+        extract_seconds=result.extract_seconds,
+        claims=len(result.claims),
+    )
     logger.info("article parsed", claims=len(result.claims))
     return "parsed"
 

@@ -6,7 +6,7 @@ the internet is out of reach; these load nothing but what Outlay itself serves.
 
 from __future__ import annotations
 
-from litestar import Router, get
+from litestar import get
 from litestar.datastructures import CacheControlHeader
 from litestar.openapi.plugins import (
     OpenAPIRenderPlugin,
@@ -16,6 +16,7 @@ from litestar.openapi.plugins import (
 )
 from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
+from litestar.types import ControllerRouterHandler
 
 from service import log
 from service.docs import assets
@@ -58,7 +59,7 @@ def docs_redirect() -> Redirect:
     return Redirect(PREFERRED, status_code=302)
 
 
-def routes() -> list[Router | object]:
+def routes() -> list[ControllerRouterHandler]:
     """The bundles' static route and the `/docs` redirect, for create_app."""
     absent = assets.missing()
     if absent:

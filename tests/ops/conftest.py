@@ -7,9 +7,13 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+import uuid
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
+import asyncpg
 import httpx
 import pytest
 
@@ -17,10 +21,22 @@ from tests.support import ROOT
 
 
 class Server:
-    def __init__(self, base: str, log: Path, env: dict[str, str]) -> None:
+    def __init__(self, base: str, log: Path, env: dict[str, str], database_url: str) -> None:
         self.base = base
         self.log = log
         self.env = env
+        self.database_url = database_url
+
+    def wait_done(self, article_id: int, timeout: float = 60) -> dict[str, Any]:
+        """Poll the article until the worker has finished with it, as a client would."""
+        deadline = time.monotonic() + timeout
+        while True:
+            body: dict[str, Any] = httpx.get(f"{self.base}/v1/articles/{article_id}").json()
+            if body["status"] in ("parsed", "failed"):
+                return body
+            if time.monotonic() > deadline:
+                raise AssertionError(f"article {article_id} still {body['status']}")
+            time.sleep(0.1)
 
     def log_lines(self) -> list[str]:
         return self.log.read_text(encoding="utf-8", errors="replace").splitlines()
@@ -47,9 +63,25 @@ def service_env(database_url: str, **extra: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+async def ops_database_url(database_url: str) -> AsyncIterator[str]:
+    """A database of its own beside the suite's, so that only this server's worker touches it
+    and the metrics it reports are about work it did."""
+    name = f"outlay_test_ops_{uuid.uuid4().hex[:12]}"
+    parts = urlsplit(database_url)
+    url = urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
+    admin = await asyncpg.connect(database_url)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        yield url
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+@pytest.fixture(scope="session")
+def server(ops_database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     port = free_port()
-    env = service_env(database_url, OUTLAY_HOST="127.0.0.1", OUTLAY_PORT=str(port))
+    env = service_env(ops_database_url, OUTLAY_HOST="127.0.0.1", OUTLAY_PORT=str(port))
     log = tmp_path_factory.mktemp("server") / "server.log"
     base = f"http://127.0.0.1:{port}"
     with log.open("wb") as out:
@@ -73,7 +105,7 @@ def server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
             if time.monotonic() > deadline:
                 pytest.fail(f"the server did not become ready:\n{log.read_text()}")
             time.sleep(0.2)
-        yield Server(base, log, env)
+        yield Server(base, log, env, ops_database_url)
     finally:
         proc.terminate()
         try:
