@@ -11,12 +11,13 @@ import uuid
 from collections.abc import AsyncIterator
 from concurrent.futures import ProcessPoolExecutor
 
+import msgspec
 import structlog
 from litestar import Litestar, get
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.openapi import OpenAPIConfig
-from litestar.openapi.spec import Tag
+from litestar.openapi import OpenAPIConfig, ResponseSpec
+from litestar.openapi.spec import Example, Tag
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from service import db, errors, log
@@ -60,12 +61,45 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
     return middleware
 
 
-@get("/health/live", tags=["health"], summary="Liveness", include_in_schema=True)
+class Health(msgspec.Struct, frozen=True, omit_defaults=True):
+    status: str
+    database: str | None = None
+
+
+@get(
+    "/health/live",
+    tags=["health"],
+    summary="Liveness",
+    description="The process answers; it does not look at the database. For liveness probes.",
+    responses={
+        200: ResponseSpec(
+            Health,
+            description="Alive.",
+            examples=[Example(value={"status": "ok"})],
+            generate_examples=False,
+        ),
+        **errors.problem_responses(),
+    },
+)
 async def live() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@get("/health/ready", tags=["health"], summary="Readiness: the database answers")
+@get(
+    "/health/ready",
+    tags=["health"],
+    summary="Readiness: the database answers",
+    description="200 once the database answers a query within 2 s. For readiness probes.",
+    responses={
+        200: ResponseSpec(
+            Health,
+            description="Ready.",
+            examples=[Example(value={"status": "ok", "database": "ok"})],
+            generate_examples=False,
+        ),
+        **errors.problem_responses(503),
+    },
+)
 async def ready(state: State) -> dict[str, str]:
     try:
         async with state.pool.acquire(timeout=2) as conn:

@@ -7,8 +7,8 @@ from datetime import date
 from typing import Annotated, Literal
 
 from litestar import Controller, Response, get, post
-from litestar.openapi import ResponseSpec
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath, QueryParameter
 
 from service import pagination
 from service.articles import queries, urls
@@ -23,6 +23,7 @@ from service.articles.schemas import (
     BatchResult,
 )
 from service.claims import queries as claims
+from service.docs import examples as ex
 from service.errors import FieldError, ProblemError, not_found, problem_responses
 from service.http import Conn, Cursor, Limit
 
@@ -66,11 +67,30 @@ class ArticleController(Controller):
             "tracking parameters) returns the existing article with 200 instead of a new one."
         ),
         responses={
-            200: ResponseSpec(Article, description="The URL was known: the existing article."),
+            202: ex.ok(
+                Article,
+                "Queued: the article, with a Location header to poll.",
+                ex.example("A new article, queued", ex.QUEUED),
+            ),
+            200: ex.ok(
+                Article,
+                "The URL was known: the existing article.",
+                ex.example("The seed article, already parsed", ex.ARTICLE),
+            ),
             **problem_responses(400, 422, 503),
         },
     )
-    async def create(self, data: JSONBody[ArticleCreate], conn: Conn) -> Response[Article]:
+    async def create(
+        self,
+        data: Annotated[
+            ArticleCreate,
+            Body(
+                media_type=RequestEncodingType.JSON,
+                examples=[ex.CREATE_BY_URL, ex.CREATE_WITH_HTML],
+            ),
+        ],
+        conn: Conn,
+    ) -> Response[Article]:
         if data.html is not None and not data.html.strip():
             raise ProblemError(
                 422,
@@ -94,10 +114,22 @@ class ArticleController(Controller):
         "/batch",
         status_code=200,
         summary="Submit up to 1,000 URLs",
-        description="One entry per URL, in order: created, existing, or rejected with the reason.",
-        responses=problem_responses(400, 503),
+        description=(
+            "One entry per URL, in order: created, existing, or rejected with the reason. "
+            "A rejected URL does not stop the others."
+        ),
+        responses={
+            200: ex.ok(BatchResult, "One entry per URL, and the counts.", ex.BATCH_RESULT),
+            **problem_responses(400, 503),
+        },
     )
-    async def batch(self, data: JSONBody[BatchCreate], conn: Conn) -> BatchResult:
+    async def batch(
+        self,
+        data: Annotated[
+            BatchCreate, Body(media_type=RequestEncodingType.JSON, examples=[ex.BATCH])
+        ],
+        conn: Conn,
+    ) -> BatchResult:
         items: list[BatchItem] = []
         counts: dict[Literal["created", "existing", "rejected"], int] = {
             "created": 0, "existing": 0, "rejected": 0,
@@ -121,16 +153,33 @@ class ArticleController(Controller):
     @get(
         "/",
         summary="List articles",
-        description="Newest first; filters combine with AND.",
-        responses=problem_responses(400, 503),
+        description=(
+            "Newest first; filters combine with AND. Pass `next_cursor` back as `cursor` for "
+            "the next page."
+        ),
+        responses={
+            200: ex.ok(
+                ArticlePage,
+                "A page of articles.",
+                ex.example("The seed article", ex.page([ex.ARTICLE], "articles", 1)),
+            ),
+            **problem_responses(400, 503),
+        },
     )
     async def list_articles(
         self,
         conn: Conn,
-        status: FromQuery[Literal["queued", "fetching", "parsed", "failed"] | None] = None,
+        status: Annotated[
+            Literal["queued", "fetching", "parsed", "failed"] | None,
+            QueryParameter(description="Only articles in this state."),
+        ] = None,
         company: Annotated[str | None, QueryParameter(description="Company slug.")] = None,
-        published_from: FromQuery[date | None] = None,
-        published_to: FromQuery[date | None] = None,
+        published_from: Annotated[
+            date | None, QueryParameter(description="Published on or after this day.")
+        ] = None,
+        published_to: Annotated[
+            date | None, QueryParameter(description="Published on or before this day.")
+        ] = None,
         q: Annotated[
             str | None,
             QueryParameter(description="Full-text search over title and body.", max_length=500),
@@ -154,8 +203,19 @@ class ArticleController(Controller):
     @get(
         "/{article_id:int}",
         summary="Read an article",
-        description="With its body text and its claims.",
-        responses=problem_responses(400, 404, 503),
+        description=(
+            "With its body text and its claims; each claim's evidence offsets index the text. "
+            "`status` tells how far the worker got: queued, fetching, parsed or failed (then "
+            "`error` says why)."
+        ),
+        responses={
+            200: ex.ok(
+                ArticleDetail,
+                "The article, its text and its claims.",
+                ex.example("The seed article and its claims", ex.ARTICLE_DETAIL),
+            ),
+            **problem_responses(400, 404, 503),
+        },
     )
     async def detail(self, article_id: FromPath[int], conn: Conn) -> ArticleDetail:
         found = await queries.get_with_text(conn, article_id)

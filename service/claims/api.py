@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, get
-from litestar.params import FromQuery, QueryParameter
+from litestar.params import QueryParameter
 
 from service import pagination
 from service.claims import queries
 from service.claims.schemas import Category, ClaimPage, Status
+from service.docs import examples as ex
 from service.errors import problem_responses
 from service.http import Conn, Cursor, Limit
 
@@ -25,7 +26,14 @@ class ClaimController(Controller):
             "Every spending claim found, newest first, each with the sentence it comes from. "
             "Group claims (company null) are listed with `group`."
         ),
-        responses=problem_responses(400, 503),
+        responses={
+            200: ex.ok(
+                ClaimPage,
+                "A page of claims.",
+                ex.example("Claims of the seed article", ex.page(ex.CLAIMS, "claims", 1)),
+            ),
+            **problem_responses(400, 503),
+        },
     )
     async def list_claims(
         self,
@@ -34,11 +42,22 @@ class ClaimController(Controller):
         group: Annotated[
             str | None, QueryParameter(description='Group name, e.g. "big tech".')
         ] = None,
-        year: Annotated[int | None, QueryParameter(ge=1900, le=2200)] = None,
-        category: FromQuery[Category | None] = None,
-        status: FromQuery[Status | None] = None,
-        currency: Annotated[str | None, QueryParameter(pattern="^[A-Z]{3}$")] = None,
-        article_id: FromQuery[int | None] = None,
+        year: Annotated[
+            int | None,
+            QueryParameter(ge=1900, le=2200, description="The year the spending belongs to."),
+        ] = None,
+        category: Annotated[
+            Category | None, QueryParameter(description="capex, ai_infrastructure, r_and_d, …")
+        ] = None,
+        status: Annotated[
+            Status | None, QueryParameter(description="actual, planned or estimate.")
+        ] = None,
+        currency: Annotated[
+            str | None, QueryParameter(pattern="^[A-Z]{3}$", description="ISO 4217 code.")
+        ] = None,
+        article_id: Annotated[
+            int | None, QueryParameter(description="Only claims of this article.")
+        ] = None,
         limit: Limit = pagination.DEFAULT_LIMIT,
         cursor: Cursor = None,
     ) -> ClaimPage:

@@ -11,6 +11,7 @@ from litestar.params import FromPath, QueryParameter
 from service import pagination
 from service.companies import queries
 from service.companies.schemas import CompanyDetail, CompanyPage, Figure
+from service.docs import examples as ex
 from service.errors import not_found, problem_responses
 from service.http import Conn, Cursor, Limit
 from service.totals import queries as totals
@@ -23,13 +24,26 @@ class CompanyController(Controller):
     @get(
         "/",
         summary="List companies",
-        description="By slug; `q` matches names and aliases.",
-        responses=problem_responses(400, 503),
+        description=(
+            "The spenders Outlay knows (the shipped registry and those first seen in articles), "
+            "by slug; `q` matches names and aliases in any language."
+        ),
+        responses={
+            200: ex.ok(
+                CompanyPage,
+                "A page of companies.",
+                ex.example("Amazon", ex.page([ex.COMPANY], "companies", "amazon")),
+            ),
+            **problem_responses(400, 503),
+        },
     )
     async def list_companies(
         self,
         conn: Conn,
-        q: Annotated[str | None, QueryParameter(max_length=200)] = None,
+        q: Annotated[
+            str | None,
+            QueryParameter(max_length=200, description="Part of a name or alias, any case."),
+        ] = None,
         limit: Limit = pagination.DEFAULT_LIMIT,
         cursor: Cursor = None,
     ) -> CompanyPage:
@@ -45,7 +59,14 @@ class CompanyController(Controller):
         "/{slug:str}",
         summary="Read a company",
         description="Name, tickers, aliases, and its consolidated figures by year and category.",
-        responses=problem_responses(404, 503),
+        responses={
+            200: ex.ok(
+                CompanyDetail,
+                "The company and its figures.",
+                ex.example("Amazon after the seed article", {**ex.COMPANY, "figures": [ex.FIGURE]}),
+            ),
+            **problem_responses(400, 404, 503),
+        },
     )
     async def detail(self, slug: FromPath[str], conn: Conn) -> CompanyDetail:
         company = await queries.get(conn, slug)

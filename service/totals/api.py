@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, get
-from litestar.params import FromQuery, QueryParameter
+from litestar.params import QueryParameter
 
 from service.claims.schemas import Category, CompanyRef, Status
+from service.docs import examples as ex
 from service.errors import bad_param, problem_responses
 from service.http import Conn
 from service.totals import queries
@@ -40,7 +41,14 @@ class TotalsController(Controller):
             "figure repeated by many articles counts once. Rows are always split by status and "
             "currency."
         ),
-        responses=problem_responses(400, 503),
+        responses={
+            200: ex.ok(
+                Totals,
+                "One row per group, status and currency.",
+                ex.example("2025 by company, after the seed article", ex.TOTALS),
+            ),
+            **problem_responses(400, 503),
+        },
     )
     async def totals(
         self,
@@ -48,13 +56,22 @@ class TotalsController(Controller):
         group_by: Annotated[
             str, QueryParameter(description="Comma-separated: company, year, category.")
         ] = "company,year",
-        year: Annotated[int | None, QueryParameter(ge=1900, le=2200)] = None,
-        category: FromQuery[Category | None] = None,
-        status: FromQuery[Status | None] = None,
+        year: Annotated[
+            int | None,
+            QueryParameter(ge=1900, le=2200, description="The year the spending belongs to."),
+        ] = None,
+        category: Annotated[
+            Category | None, QueryParameter(description="capex, ai_infrastructure, r_and_d, …")
+        ] = None,
+        status: Annotated[
+            Status | None, QueryParameter(description="actual, planned or estimate.")
+        ] = None,
         company: Annotated[
             str | None, QueryParameter(description="Slug, or several comma-separated.")
         ] = None,
-        currency: Annotated[str | None, QueryParameter(pattern="^[A-Z]{3}$")] = None,
+        currency: Annotated[
+            str | None, QueryParameter(pattern="^[A-Z]{3}$", description="ISO 4217 code.")
+        ] = None,
     ) -> Totals:
         groups = parse_group_by(group_by)
         companies = [s.strip() for s in company.split(",") if s.strip()] if company else None

@@ -1,0 +1,105 @@
+"""The OpenAPI document is worth reading: every operation is described, exemplified and complete."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from tests.support import ROOT
+
+DOCUMENT: dict[str, Any] = json.loads((ROOT / "openapi" / "openapi.json").read_text("utf-8"))
+METHODS = {"get", "put", "post", "patch", "delete"}
+OPERATIONS = [
+    (f"{method.upper()} {path}", op)
+    for path, item in DOCUMENT["paths"].items()
+    for method, op in item.items()
+    if method in METHODS
+]
+
+
+def _resolve(schema: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in schema:
+        schema = DOCUMENT["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    return schema
+
+
+def _has_example(media: dict[str, Any]) -> bool:
+    if media.get("examples") or "example" in media:
+        return True
+    schema = media.get("schema", {})
+    return bool(schema.get("examples")) or bool(_resolve(schema).get("examples"))
+
+
+def test_every_operation_is_listed() -> None:
+    names = [name for name, _ in OPERATIONS]
+    assert "POST /v1/articles" in names
+    assert "GET /v1/totals" in names
+    assert len(names) >= 9
+
+
+@pytest.mark.parametrize(("name", "op"), OPERATIONS, ids=[n for n, _ in OPERATIONS])
+def test_operation_is_complete(name: str, op: dict[str, Any]) -> None:
+    missing = []
+    for field in ("summary", "description", "tags"):
+        if not op.get(field):
+            missing.append(field)
+    if "requestBody" in op:
+        for media_type, media in op["requestBody"]["content"].items():
+            if not _has_example(media):
+                missing.append(f"request example ({media_type})")
+    responses = op.get("responses", {})
+    successes = {s: r for s, r in responses.items() if s.startswith("2")}
+    if not successes:
+        missing.append("a success response")
+    for status, response in successes.items():
+        for media_type, media in (response.get("content") or {}).items():
+            if not _has_example(media):
+                missing.append(f"{status} example ({media_type})")
+    errors = {s: r for s, r in responses.items() if s[0] in "45"}
+    if not errors:
+        missing.append("error responses")
+    for status, response in errors.items():
+        content = response.get("content") or {}
+        if "application/problem+json" not in content:
+            missing.append(f"{status} as application/problem+json")
+        elif not _has_example(content["application/problem+json"]):
+            missing.append(f"{status} example")
+    if "parameters" in op:
+        for param in op["parameters"]:
+            if param["in"] == "path":
+                continue
+            if not (param.get("description") or param.get("schema", {}).get("description")):
+                missing.append(f"description of parameter {param['name']}")
+    # Security: once the document declares schemes, every operation states what it needs
+    # (its own requirement, or the document's default).
+    if DOCUMENT.get("components", {}).get("securitySchemes") and (
+        "security" not in op and "security" not in DOCUMENT
+    ):
+        missing.append("security")
+    assert missing == [], f"{name} lacks: {', '.join(missing)}"
+
+
+def test_claim_fields_carry_their_meaning() -> None:
+    claim = DOCUMENT["components"]["schemas"]["Claim"]
+    undescribed = [
+        name
+        for name, prop in claim["properties"].items()
+        if not (prop.get("description") or _resolve(prop).get("description"))
+    ]
+    assert undescribed == []
+    assert "rolled up to the parent" in claim["properties"]["company"]["description"]
+    assert "estimate" in claim["properties"]["status"]["description"]
+
+
+def test_examples_use_the_seed_article() -> None:
+    detail = DOCUMENT["paths"]["/v1/articles/{article_id}"]["get"]["responses"]["200"]
+    (example,) = detail["content"]["application/json"]["examples"].values()
+    article = example["value"]
+    assert article["title"] == "Big tech’s $320B AI spend defies efficiency race"
+    amounts = {(c.get("company") or {}).get("slug"): c["amount_high"] for c in article["claims"]}
+    assert amounts["amazon"] == 100_000_000_000
+    for claim in article["claims"]:
+        span = claim["evidence"]
+        assert article["text"][span["start"] : span["end"]] == span["text"]
