@@ -70,6 +70,7 @@ class Health(msgspec.Struct, frozen=True, omit_defaults=True):
     "/health/live",
     tags=["health"],
     summary="Liveness",
+    operation_id="live",
     description="The process answers; it does not look at the database. For liveness probes.",
     responses={
         200: ResponseSpec(
@@ -89,6 +90,7 @@ async def live() -> dict[str, str]:
     "/health/ready",
     tags=["health"],
     summary="Readiness: the database answers",
+    operation_id="ready",
     description="200 once the database answers a query within 2 s. For readiness probes.",
     responses={
         200: ResponseSpec(

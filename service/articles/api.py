@@ -61,6 +61,7 @@ class ArticleController(Controller):
         "/",
         status_code=202,
         summary="Submit an article",
+        operation_id="submitArticle",
         description=(
             "Queue an article by URL, or send the page's HTML to skip the fetch. "
             "The same URL (after normalising case, default port, trailing slash, fragment and "
@@ -114,6 +115,7 @@ class ArticleController(Controller):
         "/batch",
         status_code=200,
         summary="Submit up to 1,000 URLs",
+        operation_id="submitArticles",
         description=(
             "One entry per URL, in order: created, existing, or rejected with the reason. "
             "A rejected URL does not stop the others."
@@ -153,6 +155,7 @@ class ArticleController(Controller):
     @get(
         "/",
         summary="List articles",
+        operation_id="listArticles",
         description=(
             "Newest first; filters combine with AND. Pass `next_cursor` back as `cursor` for "
             "the next page."
@@ -203,6 +206,7 @@ class ArticleController(Controller):
     @get(
         "/{article_id:int}",
         summary="Read an article",
+        operation_id="getArticle",
         description=(
             "With its body text and its claims; each claim's evidence offsets index the text. "
             "`status` tells how far the worker got: queued, fetching, parsed or failed (then "

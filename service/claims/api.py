@@ -22,6 +22,7 @@ class ClaimController(Controller):
     @get(
         "/",
         summary="List claims",
+        operation_id="listClaims",
         description=(
             "Every spending claim found, newest first, each with the sentence it comes from. "
             "Group claims (company null) are listed with `group`."

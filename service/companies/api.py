@@ -24,6 +24,7 @@ class CompanyController(Controller):
     @get(
         "/",
         summary="List companies",
+        operation_id="listCompanies",
         description=(
             "The spenders Outlay knows (the shipped registry and those first seen in articles), "
             "by slug; `q` matches names and aliases in any language."
@@ -58,6 +59,7 @@ class CompanyController(Controller):
     @get(
         "/{slug:str}",
         summary="Read a company",
+        operation_id="getCompany",
         description="Name, tickers, aliases, and its consolidated figures by year and category.",
         responses={
             200: ex.ok(

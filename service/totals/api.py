@@ -34,6 +34,7 @@ class TotalsController(Controller):
     @get(
         "/",
         summary="Sum spending",
+        operation_id="getTotals",
         description=(
             "Sums one-year amounts of named companies (never quarters, multi-year pledges, undated "
             "costs or group claims). Claims are first consolidated to one figure per company, "
