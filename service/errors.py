@@ -165,6 +165,7 @@ exception_handlers: dict[type[Exception] | int, Any] = {
 _DESCRIPTIONS = {
     400: "The request is malformed: a parameter or field is missing, unknown or out of range.",
     404: "No such resource.",
+    409: "The resource is not in a state that allows this; the detail says why.",
     422: "The request is well-formed but a value cannot be used (e.g. not an http(s) URL).",
     500: "The server failed; the request id in the body and in X-Request-ID identifies it.",
     503: "The database is not reachable; retry shortly.",
@@ -177,6 +178,7 @@ _EXAMPLES: dict[int, tuple[str, str, list[FieldError] | None]] = {
         [FieldError(field="limit", source="query", message="Expected `int` <= 200")],
     ),
     404: ("not_found", "article 987654 does not exist", None),
+    409: ("not_reprocessable", "article 7: not parsed or failed with a stored page", None),
     422: (
         "invalid_url",
         "only http and https URLs are accepted",

@@ -206,3 +206,12 @@ BATCH_RESULT = example(
         "rejected": 1,
     },
 )
+
+REPROCESSED: dict[str, Any] = {
+    "article_id": 1,
+    "status": "reprocessed",
+    "added": 1,
+    "removed": 0,
+    "changed": 2,
+    "extractor_version": "rules-2",
+}
