@@ -183,6 +183,9 @@ def main(argv: list[str] | None = None) -> int:
     p = company_commands.add_parser("add-alias", help="teach Outlay another name of a company")
     p.add_argument("slug")
     p.add_argument("alias")
+    from service import cli  # noqa: PLC0415
+
+    operator_commands = cli.add_parsers(sub)
     args = parser.parse_args(argv)
     try:
         settings = config.from_env()
@@ -197,6 +200,7 @@ def main(argv: list[str] | None = None) -> int:
         "openapi": cmd_openapi,
         "reprocess": cmd_reprocess,
         "companies": cmd_companies,
+        **operator_commands,
     }
     return commands[args.command](settings, args)
 
