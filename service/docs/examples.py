@@ -6,10 +6,12 @@ what a real exchange looks like. Values follow the claim contract (CLAIMS.md).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from litestar.openapi import ResponseSpec
 from litestar.openapi.spec import Example
+from litestar.openapi.spec.base import BaseSchemaObject
 
 from service import pagination
 
@@ -161,8 +163,19 @@ def page(items: list[dict[str, Any]], kind: str, last: Any) -> dict[str, Any]:
     return {"items": items, "next_cursor": pagination.encode(kind, last)}
 
 
+@dataclass
+class Verbatim(BaseSchemaObject):
+    """An example value written out as given: Litestar drops None from dicts in the document,
+    which would hide every null field (a queued article's title, a group claim's company)."""
+
+    data: Any
+
+    def to_schema(self) -> Any:  # type: ignore[override]
+        return self.data
+
+
 def example(summary: str, value: Any) -> Example:
-    return Example(summary=summary, value=value)
+    return Example(summary=summary, value=Verbatim(value))
 
 
 def ok(container: Any, description: str, *examples: Example) -> ResponseSpec:

@@ -6,6 +6,9 @@ import json
 from typing import Any
 
 import pytest
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
 
 from tests.support import ROOT
 
@@ -103,3 +106,43 @@ def test_examples_use_the_seed_article() -> None:
     for claim in article["claims"]:
         span = claim["evidence"]
         assert article["text"][span["start"] : span["end"]] == span["text"]
+
+
+def _examples_with_schemas() -> list[tuple[str, Any, dict[str, Any]]]:
+    found = []
+    for name, op in OPERATIONS:
+        for media_type, media in op.get("requestBody", {}).get("content", {}).items():
+            for i, value in enumerate(media["schema"].get("examples", [])):
+                found.append((f"{name} request {media_type} #{i}", value, media["schema"]))
+        for status, response in op["responses"].items():
+            for media_type, media in (response.get("content") or {}).items():
+                for key, example in media.get("examples", {}).items():
+                    found.append((f"{name} {status} {key}", example["value"], media["schema"]))
+    return found
+
+
+EXAMPLES = _examples_with_schemas()
+
+
+@pytest.mark.parametrize(("name", "value", "schema"), EXAMPLES, ids=[e[0] for e in EXAMPLES])
+def test_example_matches_its_schema(name: str, value: Any, schema: dict[str, Any]) -> None:
+    """An example a reader copies is a valid request or a response the service can send."""
+    resource = Resource.from_contents(DOCUMENT, default_specification=DRAFT202012)
+    registry = Registry().with_resource("urn:outlay", resource)
+    validator = Draft202012Validator(_rebase(schema), registry=registry)
+    errors = [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(value)
+    ]
+    assert errors == [], name
+
+
+def _rebase(schema: Any) -> Any:
+    """The schema with its local references pointed at the document in the registry."""
+    if isinstance(schema, dict):
+        return {
+            k: ("urn:outlay" + v if k == "$ref" and v.startswith("#") else _rebase(v))
+            for k, v in schema.items()
+        }
+    if isinstance(schema, list):
+        return [_rebase(v) for v in schema]
+    return schema
