@@ -115,7 +115,7 @@ def _examples_with_schemas() -> list[tuple[str, Any, dict[str, Any]]]:
             for i, value in enumerate(media["schema"].get("examples", [])):
                 found.append((f"{name} request {media_type} #{i}", value, media["schema"]))
         for status, response in op["responses"].items():
-            for media_type, media in (response.get("content") or {}).items():
+            for media in (response.get("content") or {}).values():
                 for key, example in media.get("examples", {}).items():
                     found.append((f"{name} {status} {key}", example["value"], media["schema"]))
     return found
