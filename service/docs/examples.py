@@ -170,7 +170,7 @@ class Verbatim(BaseSchemaObject):
 
     data: Any
 
-    def to_schema(self) -> Any:  # type: ignore[override]
+    def to_schema(self) -> Any:
         return self.data
 
 
