@@ -77,10 +77,11 @@ def test_operation_is_complete(name: str, op: dict[str, Any]) -> None:
                 missing.append(f"description of parameter {param['name']}")
     # Security: once the document declares schemes, every operation states what it needs
     # (its own requirement, or the document's default).
-    if DOCUMENT.get("components", {}).get("securitySchemes") and (
-        "security" not in op and "security" not in DOCUMENT
-    ):
+    schemes = DOCUMENT.get("components", {}).get("securitySchemes", {})
+    if schemes and "security" not in op and "security" not in DOCUMENT:
         missing.append("security")
+    for requirement in op.get("security", []):
+        missing.extend(f"declared scheme {n}" for n in requirement if n not in schemes)
     assert missing == [], f"{name} lacks: {', '.join(missing)}"
 
 
