@@ -49,7 +49,13 @@ def render_plugins() -> list[OpenAPIRenderPlugin]:
             css_url=f"{a}/outlay-scalar.css",
             favicon=_FAVICON,
             # Scalar's own fonts come from its CDN; the system's fonts do.
-            options={"withDefaultFonts": False, "hideClientButton": True},
+            # Nor does anything else: no AI agent, no hosted developer tools.
+            options={
+                "withDefaultFonts": False,
+                "hideClientButton": True,
+                "agent": {"disabled": True},
+                "showDeveloperTools": "never",
+            },
         ),
     ]
 
