@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from service.__main__ import main
+from service.cli.ingest import Bar, Progress
 from tests.ops.conftest import Server
 from tests.support import Page, Site
 
@@ -145,3 +146,33 @@ def test_export_refuses_an_unknown_format(outlay: Callable[..., Result]) -> None
     result = outlay("export", "claims", "--format", "xml")
     assert result.returncode == 2
     assert "invalid choice" in result.stderr
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_redraws_one_line_on_a_terminal() -> None:
+    progress = Progress(total=4, status={1: "queued", 2: "fetching", 3: "parsed"})
+    progress.rejected.append(("ftp://x", "only http and https URLs are accepted"))
+    screen = Terminal()
+    bar = Bar(screen)
+    bar.show(progress.line())
+    bar.show(progress.line())  # unchanged: not drawn again
+    progress.status.update({1: "parsed", 2: "failed"})
+    bar.show(progress.line())
+    bar.close()
+    frames = screen.getvalue().split("\r\x1b[2K")[1:]
+    assert len(frames) == 2
+    assert frames[0].startswith("[" + "#" * 15 + "-" * 15 + "] 2/4")
+    assert frames[1] == (
+        "[" + "#" * 30 + "] 4/4  queued 0 · fetching 0 · parsed 2 · failed 1 · rejected 1\n"
+    )
+
+
+def test_summary_names_what_is_still_pending() -> None:
+    progress = Progress(total=2, status={1: "parsed", 2: "queued"}, claims={1: 3})
+    assert progress.summary() == (
+        "2 URLs: 2 articles, 1 parsed (3 claims), 0 failed, 0 rejected, 1 still pending"
+    )
