@@ -4,8 +4,9 @@ trafilatura alone keeps a related-articles block or a teaser now and then, or st
 through an article split over several containers. Its precision mode and a readability pass
 fail on other pages, so no single extraction is best. Two that agree are rarely both wrong:
 the body is the extraction that agrees most with the other two (compared on word 4-grams, the
-way article-extraction benchmarks score), then long prose paragraphs that only readability
-found are put back where they stood.
+way article-extraction benchmarks score). Long prose paragraphs that only readability found
+are then put back where they stood, and short lines outside the span of paragraphs both
+found (datelines, labels, "Comments") are dropped.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from collections.abc import Sequence
 
 import lxml.html
 import trafilatura
-from lxml.etree import ParserError
 from trafilatura.readability_lxml import Document as Readability
 
 _WORD = re.compile(r"\w+")
+# Han, kana and hangul: a run of them is one \w+ token however long the sentence.
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _SPACE = re.compile(r"[ \t\r\f\v\xa0\u200b]+")
 # Block-level tags whose content starts a new line in the readability rendering.
 _BLOCK_TAGS = frozenset(
@@ -64,12 +66,22 @@ _NEXT_TO_NOTHING = 500
 # Agreement above which the fast extraction and readability are taken to have found the
 # same article, so no third opinion is needed.
 _SETTLED = 0.9
+# Lines before the first and after the last paragraph readability also found are dropped
+# when this short: datelines, "Comments", newsletter and section labels. Longer ones may be
+# a lead or a closing paragraph readability missed.
+_EDGE_MAX_WORDS = 10
 # A line counts as present in another text when half of its word trigrams are there.
 _PRESENT = 0.5
 
 
 def words(text: str) -> list[str]:
     return _WORD.findall(text)
+
+
+def length(line: str) -> int:
+    """Length of a line in words, counting two CJK characters as one word, so that length
+    thresholds treat a Chinese sentence like an English one."""
+    return len(words(line)) + len(_CJK.findall(line)) // 2
 
 
 def shingles(text: str, *, n: int = 4) -> Counter[tuple[str, ...]]:
@@ -113,7 +125,7 @@ def readability_text(html: str) -> str:
             return ""
         summary = Readability(tree, min_text_length=25).summary()
         root = lxml.html.fromstring(summary)
-    except (ParserError, ValueError, TypeError, AttributeError):
+    except Exception:  # a heuristic failing on odd markup just has no opinion
         return ""
     for el in root.iter():
         if isinstance(el.tag, str) and el.tag in _BLOCK_TAGS:
@@ -154,7 +166,7 @@ def consensus(candidates: Sequence[str]) -> str:
 
 
 def _is_prose(line: str) -> bool:
-    return len(words(line)) >= _RESCUE_MIN_WORDS and bool(_SENTENCE_END.search(line))
+    return length(line) >= _RESCUE_MIN_WORDS and bool(_SENTENCE_END.search(line))
 
 
 def rescue(base: str, other: str) -> str:
@@ -196,12 +208,29 @@ def _locate(lines: list[str], line: str, *, after: int) -> int:
     return best
 
 
+def trim_edges(text: str, other: str) -> str:
+    """``text`` without short lines outside the span of paragraphs ``other`` also has."""
+    if not other:
+        return text
+    in_other = _Lines(other)
+    lines = text.split("\n")
+    shared = [i for i, line in enumerate(lines) if in_other.presence(line) >= _PRESENT]
+    if not shared:
+        return text
+    first, last = shared[0], shared[-1]
+    return "\n".join(
+        line for i, line in enumerate(lines) if first <= i <= last or length(line) > _EDGE_MAX_WORDS
+    )
+
+
 def body(html: str, *, url: str | None, first: str) -> str:
     """Body text of ``html``; ``first`` is trafilatura's fast default extraction of it."""
     readable = readability_text(html)
     if agreement(first, readable) >= _SETTLED:
-        chosen = first
+        # Same words; on short pages trafilatura's fast pass falls back to a flat rendering
+        # on one line, where readability kept the paragraphs the extractor quotes from.
+        chosen = readable if "\n" not in first and "\n" in readable else first
     else:
         precise = precision_text(html, url=url, readable=readable)
         chosen = consensus([first, precise, readable])
-    return rescue(chosen, readable)
+    return trim_edges(rescue(chosen, readable), readable)

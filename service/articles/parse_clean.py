@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from service.articles.parse_body import agreement, words
+from service.articles.parse_body import agreement, length, words
 
 # Only short lines are judged: a long paragraph that happens to start with "Follow" or
 # "Related" is prose, and dropping real text costs more than keeping a stray link.
@@ -21,8 +21,9 @@ _BOILERPLATE = re.compile(
           |see\s+(?:more|also)|also\s+read|more\s+from\s+\S+|most\s+(?:read|popular)
           |recommended|trending|don'?t\s+miss|you\s+may\s+also\s+like|also\s+on\s+\S+
           |more\s+on\s+this\s+story|further\s+reading|filed\s+under|tags?|topics?)\b\s*[:|.…].*
-      | (?:you\s+(?:may|might)\s+also\s+like|most\s+read\s+in\s+.+|related\s+stories)
-          \s*[:.…]?
+      | (?:you\s+(?:may|might)\s+also\s+like|most\s+read\s+in\s+.+|don'?t\s+miss
+          |related(?:\s+(?:stories|articles|posts|coverage))?|recommended(?:\s+for\s+you)?
+          |read\s+more|more\s+stories|trending(?:\s+now)?)\s*[:.…]?
       | (?:additional\s+)?reporting\s+by\s.+|(?:editing|writing|compiled)\s+by\s.+
       | .{0,80}\scontributed\s+(?:reporting|to\s+this\s+report).*
       | follow\s+(?:us|@|\S+(?:\s+\S+){0,4}\s+on\s+(?:twitter|facebook|instagram|x|linkedin))
@@ -31,6 +32,7 @@ _BOILERPLATE = re.compile(
       | like\s+this\s+(?:story|article)\b.*|share\s+this\s+(?:story|article)\b.*
       | \d*\s*comments?|leave\s+a\s+(?:comment|reply)|tell\s+us\s+what\s+you\s+think.*
       | (?:source|sources)\s*:\s*\S.{0,60}
+      | [\d\s:/.,年月日时分秒-]*\d{4}[\d\s:/.,年月日时分秒-]*
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -38,7 +40,7 @@ _BOILERPLATE = re.compile(
 
 def is_boilerplate(line: str) -> bool:
     stripped = line.strip(" -–—•*|")
-    return len(words(stripped)) <= _MAX_WORDS and bool(_BOILERPLATE.match(stripped))
+    return length(stripped) <= _MAX_WORDS and bool(_BOILERPLATE.match(stripped))
 
 
 def is_headline(line: str, title: str | None) -> bool:

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from service.articles.parse import Parsed, parse
-from service.articles.parse_body import agreement, consensus, rescue
+from service.articles.parse_body import agreement, consensus, length, rescue, trim_edges
 from service.articles.parse_clean import clean
 from service.articles.parse_meta import language
 
@@ -145,6 +145,24 @@ def test_chinese_page() -> None:
     assert paragraphs[0] in parsed.text
 
 
+def test_short_page_keeps_its_paragraphs_apart_without_headline_or_dateline() -> None:
+    paragraphs = [
+        "1月8日,雷军发文表示,小米集团规划未来5年研发再投2000亿元。",
+        "雷军回顾,小米于2020年提出5年投入1000亿元的研发计划,已收获相关成果。",
+    ]
+    title = "小米集团规划未来5年研发再投2000亿元"
+    html = (
+        f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>"
+        '<p><time datetime="2026-01-08">2026-01-08 09:35</time></p>'
+        + "".join(f"<p>{p}</p>" for p in paragraphs)
+        + "</article></body></html>"
+    )
+    parsed = parse(html)
+    assert parsed.text.split("\n") == paragraphs
+    assert parsed.published == date(2026, 1, 8)
+    assert parsed.language == "zh"
+
+
 def test_english_story_on_a_page_declared_chinese() -> None:
     assert parse(page(ENGLISH, lang="zh-CN")).language == "en"
 
@@ -221,6 +239,25 @@ def test_rescue_puts_a_missing_paragraph_back_in_place() -> None:
     assert rescue(base, "Photo: a warehouse in Leipzig.\n" + other).count("Photo") == 0
 
 
+def test_trim_edges_drops_short_lines_outside_what_both_extractions_found() -> None:
+    text = "\n".join(
+        ["Tuesday 22 January 2019, 10:13", *ENGLISH, "Comments", "Pick Six Newsletter"]
+    )
+    assert trim_edges(text, "\n".join(ENGLISH[1:3])).split("\n") == ENGLISH
+    # Without anything in common there is no span to trim to.
+    assert trim_edges(text, "unrelated words only") == text
+    # A long line outside the span may be a lead readability missed: it stays.
+    assert trim_edges(text, "\n".join(ENGLISH[1:])).split("\n")[0] == ENGLISH[0]
+
+
+def test_chinese_sentences_count_as_long_lines() -> None:
+    lead = "小米集团董事长表示,公司计划在未来五年内投入两千亿元用于研发,重点布局芯片和人工智能。"
+    text = "\n".join([lead, *ENGLISH])
+    # One \w+ token per clause, but as long as an English sentence: not trimmed as a label.
+    assert length(lead) > 10
+    assert trim_edges(text, "\n".join(ENGLISH)).split("\n")[0] == lead
+
+
 def test_clean_drops_headline_and_promo_lines_but_not_prose() -> None:
     title = "Northwind to spend $2.4 billion on automated warehouses"
     text = "\n".join(
@@ -231,11 +268,14 @@ def test_clean_drops_headline_and_promo_lines_but_not_prose() -> None:
             "Follow the money: the plan is funded from cash and a new bond, the company said.",
             "Reporting by Jane Doe; Editing by John Roe",
             "Sign up for our newsletter today",
+            "DON'T MISS",
+            "Read more about the deal in our report, the chairman told shareholders on Monday.",
         ]
     )
     assert clean(text, title=title).split("\n") == [
         ENGLISH[0],
         "Follow the money: the plan is funded from cash and a new bond, the company said.",
+        "Read more about the deal in our report, the chairman told shareholders on Monday.",
     ]
 
 

@@ -165,3 +165,68 @@ def test_unknown_company_keeps_its_name() -> None:
 )
 def test_categories(text: str, category: str) -> None:
     assert one(text).category == category
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "want"),
+    [
+        (
+            "ソフトバンクグループは2025年度に設備投資として1兆円を計画している。",
+            "ja",
+            ("softbank", 10**12, "JPY", 2025, "capex"),
+        ),
+        (
+            "마이크로소프트는 아니고 삼성전자는 지난해 시설투자에 53조6000억원을 집행했다.",
+            "ko",
+            ("samsung", 53_600 * B, "KRW", 2024, "capex"),
+        ),
+        (
+            "Microsoft va investir 4 milliards d'euros dans ses centres de données en 2026.",
+            "fr",
+            ("microsoft", 4 * B, "EUR", 2026, "ai_infrastructure"),
+        ),
+        (
+            "SAP investiert 2026 rund 5 Milliarden Euro in Rechenzentren.",
+            "de",
+            ("sap", 5 * B, "EUR", 2026, "ai_infrastructure"),
+        ),
+    ],
+)
+def test_spenders_in_other_languages(
+    text: str, language: str, want: tuple[str, int, str, int, str]
+) -> None:
+    c = one(text, language=language)
+    assert (spender(c), c.amount_low, c.currency, c.year, c.category) == want
+
+
+def test_someone_elses_expectation_of_a_company_is_an_estimate() -> None:
+    c = one("Morgan Stanley expects Microsoft to spend $90 billion on capex in fiscal 2026.")
+    assert (spender(c), c.status, c.fiscal) == ("microsoft", "estimate", True)
+
+
+def test_paying_for_a_named_company_is_an_acquisition() -> None:
+    c = one("Alphabet will pay $32 billion for Wiz in cash.")
+    assert (spender(c), c.category) == ("alphabet", "acquisition")
+
+
+def test_a_companys_own_forecast_is_its_plan() -> None:
+    found = claims("Alphabet raised its capital spending forecast for 2025 to $85 billion.")
+    assert [(spender(c), c.status) for c in found] == [("alphabet", "planned")]
+
+
+def test_the_company_whose_round_it_is_receives_the_money() -> None:
+    c = one("SoftBank led OpenAI's $40 billion funding round, contributing $30 billion.")
+    assert (spender(c), c.amount_low, c.category) == ("softbank", 30 * B, "investment")
+
+
+def test_the_company_far_from_its_name_is_the_article_subject() -> None:
+    text = (
+        "Oracle lifts its cloud outlook\n\n"
+        "Demand for cloud capacity keeps growing, executives said on the call.\n\n"
+        "Customers signed large contracts in the quarter.\n\n"
+        "Investors cheered the results.\n\n"
+        "The company now plans capital expenditure of $35 billion in fiscal 2026."
+    )
+    (c,) = claims(text)
+    assert (spender(c), c.year, c.fiscal) == ("oracle", 2026, True)
+    assert c.confidence < 0.8

@@ -55,7 +55,7 @@ def test_a_figure_told_twice_is_one_claim() -> None:
 def test_a_summary_in_another_language_does_not_double_count() -> None:
     text = (
         "亚马逊计划2025年资本支出1200亿美元。\n\n"
-        "Amazon plans $120 billion of capital expenditure in 2025, its chief financial officer said."
+        "Amazon plans $120 billion of capital expenditure in 2025, its finance chief said."
     )
     found = claims(text)
     assert len(found) == 1

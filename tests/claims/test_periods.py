@@ -126,3 +126,25 @@ def test_a_following_sentence_without_a_year_continues_the_previous_one() -> Non
         "Amazon and Microsoft are expected to spend $130 billion and $110 billion, respectively."
     )
     assert {c.year for c in found} == {2026}
+
+
+def test_a_reported_fiscal_quarter_is_in_the_fiscal_year_where_it_has_begun() -> None:
+    # August 2025: Microsoft's fiscal 2026 has begun, its second quarter has not.
+    c = one("据财报,微软第二财季资本支出为226亿美元。", language="zh", published=date(2025, 8, 1))
+    assert (c.period, c.quarter, c.year, c.fiscal) == ("quarter", 2, 2025, True)
+
+
+def test_the_year_compared_with_is_not_the_year_of_the_figure() -> None:
+    c = one("台積電今年資本支出將較去年增加,預計達新台幣1000億元。", language="zh-Hant")
+    assert (c.year, c.currency) == (2025, "TWD")
+
+
+def test_a_comparison_with_an_earlier_forecast_keeps_the_year() -> None:
+    found = claims(
+        "Alphabet now expects capital expenditures of $85 billion in 2025, "
+        "up from the $75 billion it forecast in February."
+    )
+    assert sorted((c.amount_low, c.year, c.status) for c in found) == [
+        (75_000_000_000, 2025, "planned"),
+        (85_000_000_000, 2025, "planned"),
+    ]

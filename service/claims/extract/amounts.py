@@ -12,6 +12,8 @@ from decimal import Decimal, InvalidOperation
 
 import msgspec
 
+from service.claims.extract import currencies
+
 # Languages that write "2,5" for two and a half and "1.500" for fifteen hundred.
 COMMA_DECIMAL = frozenset({"fr", "de", "es", "it", "pt", "nl", "ru", "pl", "sv", "da", "nb", "fi"})
 
@@ -27,192 +29,6 @@ class Money(msgspec.Struct, frozen=True, kw_only=True):
     currency: str
 
 
-_LATIN_SCALES: dict[str, int] = {
-    "trillion": 10**12,
-    "trillions": 10**12,
-    "tn": 10**12,
-    "tln": 10**12,
-    "t": 10**12,
-    "billion": 10**9,
-    "billions": 10**9,
-    "bn": 10**9,
-    "bln": 10**9,
-    "b": 10**9,
-    "bil": 10**9,
-    "million": 10**6,
-    "millions": 10**6,
-    "mn": 10**6,
-    "mln": 10**6,
-    "m": 10**6,
-    "mil": 10**6,
-    "mm": 10**6,
-    "thousand": 10**3,
-    "k": 10**3,
-    "crore": 10**7,
-    "crores": 10**7,
-    "cr": 10**7,
-    "lakh": 10**5,
-    "lakhs": 10**5,
-    "milliard": 10**9,
-    "milliards": 10**9,
-    "md": 10**9,
-    "mds": 10**9,
-    "mrd": 10**9,
-    "milliarde": 10**9,
-    "milliarden": 10**9,
-    "mio": 10**6,
-    "millionen": 10**6,
-    "billionen": 10**12,
-    "miliardi": 10**9,
-    "miliardo": 10**9,
-    "milioni": 10**6,
-    "mil millones": 10**9,
-    "millones": 10**6,
-    "billones": 10**12,
-}
-# French and German "billion" is a million millions.
-_LONG_SCALE = {"billion": 10**12, "billions": 10**12}
-
-_CJK_UNITS: dict[str, int] = {
-    "兆": 10**12,
-    "조": 10**12,
-    "亿": 10**8,
-    "億": 10**8,
-    "억": 10**8,
-    "万": 10**4,
-    "萬": 10**4,
-    "만": 10**4,
-    "千": 10**3,
-    "천": 10**3,
-    "百": 10**2,
-    "백": 10**2,
-    "十": 10,
-    "십": 10,
-}
-_CN_DIGITS = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "兩": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-_CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
-
-_PREFIX_CURRENCY: dict[str, str] = {
-    "us$": "USD",
-    "u.s.$": "USD",
-    "usd": "USD",
-    "$": "USD",
-    "hk$": "HKD",
-    "hkd": "HKD",
-    "nt$": "TWD",
-    "twd": "TWD",
-    "a$": "AUD",
-    "c$": "CAD",
-    "s$": "SGD",
-    "r$": "BRL",
-    "€": "EUR",
-    "eur": "EUR",
-    "£": "GBP",
-    "gbp": "GBP",
-    "₩": "KRW",
-    "krw": "KRW",
-    "₹": "INR",
-    "rs": "INR",
-    "rs.": "INR",
-    "inr": "INR",
-    "rmb": "CNY",
-    "cny": "CNY",
-    "jpy": "JPY",
-    "人民币": "CNY",
-    "人民幣": "CNY",
-    "美元": "USD",
-    "港币": "HKD",
-    "港幣": "HKD",
-}
-_SUFFIX_CURRENCY: dict[str, str] = {
-    "dollars": "USD",
-    "us dollars": "USD",
-    "u.s. dollars": "USD",
-    "usd": "USD",
-    "dollar": "USD",
-    "us-dollar": "USD",
-    "euros": "EUR",
-    "euro": "EUR",
-    "eur": "EUR",
-    "pounds": "GBP",
-    "pounds sterling": "GBP",
-    "gbp": "GBP",
-    "yuan": "CNY",
-    "renminbi": "CNY",
-    "rmb": "CNY",
-    "cny": "CNY",
-    "yen": "JPY",
-    "jpy": "JPY",
-    "won": "KRW",
-    "krw": "KRW",
-    "rupees": "INR",
-    "inr": "INR",
-    "hong kong dollars": "HKD",
-    "hkd": "HKD",
-    "taiwan dollars": "TWD",
-    "nt dollars": "TWD",
-    "twd": "TWD",
-    "pfund": "GBP",
-    "livres": "GBP",
-    "yens": "JPY",
-    "wons": "KRW",
-    "yuans": "CNY",
-    "roupies": "INR",
-    "rupien": "INR",
-    "美元": "USD",
-    "美金": "USD",
-    "人民币": "CNY",
-    "人民幣": "CNY",
-    "元": "CNY",
-    "欧元": "EUR",
-    "歐元": "EUR",
-    "英镑": "GBP",
-    "英鎊": "GBP",
-    "日元": "JPY",
-    "日圆": "JPY",
-    "日圓": "JPY",
-    "韩元": "KRW",
-    "韓元": "KRW",
-    "港元": "HKD",
-    "港币": "HKD",
-    "港幣": "HKD",
-    "新台币": "TWD",
-    "新台幣": "TWD",
-    "台币": "TWD",
-    "台幣": "TWD",
-    "卢比": "INR",
-    "盧比": "INR",
-    "ドル": "USD",
-    "米ドル": "USD",
-    "円": "JPY",
-    "ユーロ": "EUR",
-    "ポンド": "GBP",
-    "ウォン": "KRW",
-    "人民元": "CNY",
-    "ルピー": "INR",
-    "달러": "USD",
-    "원": "KRW",
-    "유로": "EUR",
-    "엔": "JPY",
-    "위안": "CNY",
-    "파운드": "GBP",
-    "루피": "INR",
-}
-
 _NUM = r"\d{1,3}(?:[,.\u00a0\u202f]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 _LATIN_PREFIX = (
     r"(?:US\$|U\.S\.\s?\$|HK\$|NT\$|A\$|C\$|S\$|R\$|\$|€|£|₩|₹|¥|￥|Rs\.?|USD|EUR|GBP|KRW|INR|"
@@ -226,7 +42,8 @@ _LATIN_SCALE = (
 _LATIN_SUFFIX = (
     r"(?:(?:de\s+|d['’]\s?)?(?:U\.?S\.?\s+dollars|US-Dollar|Hong\s+Kong\s+dollars|"
     r"Taiwan\s+dollars|NT\s+dollars|pounds\s+sterling|dollars?|Dollar|euros?|Euro|pounds|"
-    r"Pfund|livres|yuans?|renminbi|yens?|wons?|rupees|roupies|Rupien|USD|EUR|GBP|RMB|CNY|"
+    r"Pfund|livres|yuans?|renminbi|yens?|wons?|rupees|roupies|Rupien|d[óo]lares|dollari|"
+    r"USD|EUR|GBP|RMB|CNY|"
     r"JPY|KRW|INR|HKD|TWD))"
 )
 _LATIN_ATOM = re.compile(
@@ -240,16 +57,21 @@ _LATIN_ATOM = re.compile(
 )
 _DIGITS = re.compile(r"\d+")
 _CJK_NUM = r"\d+(?:\.\d+)?|[零〇一二两兩三四五六七八九十百千]+"
-_CJK_UNIT = r"万亿|萬億|千亿|千億|百亿|百億|十亿|十億|千万|千萬|百万|百萬|천억|백억|십억|천만|백만|兆|亿|億|万|萬|조|억|만"
+_CJK_UNIT = (
+    r"万亿|萬億|千亿|千億|百亿|百億|十亿|十億|千万|千萬|百万|百萬"
+    r"|천억|백억|십억|천만|백만|兆|亿|億|万|萬|조|억|만"
+)
 _CJK_SUFFIX = "|".join(
-    sorted((k for k in _SUFFIX_CURRENCY if not k.isascii()), key=len, reverse=True)
+    sorted((k for k in currencies.SUFFIX_CURRENCY if not k.isascii()), key=len, reverse=True)
 )
 _CJK_ATOM = re.compile(
     rf"(?P<pre>人民币|人民幣|美元|港币|港幣|RMB|US\$|HK\$|NT\$|\$|€|¥|￥)?\s?"
     rf"(?P<body>(?:(?:{_CJK_NUM})\s?(?:{_CJK_UNIT})\s?)+)(?P<suf>{_CJK_SUFFIX})?"
 )
 _CJK_SEGMENT = re.compile(rf"({_CJK_NUM})\s?({_CJK_UNIT})")
-_CJK_RANGE_LOW = re.compile(r"(\d+(?:\.\d+)?)\s*(?:-|–|—|~|～|至|到|에서)\s*$")
+_CJK_RANGE_LOW = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(万亿|萬億|亿|億|万|萬|억|조|兆)?\s*(?:-|–|—|~|～|至|到|에서)\s*$"
+)
 _BETWEEN = re.compile(
     rf"(?:between|entre|zwischen)\s+(?P<pre>{_LATIN_PREFIX})?\s?(?P<num>{_NUM})"
     rf"(?:\s?(?P<scale>{_LATIN_SCALE})(?![A-Za-z]))?(?:\s?{_LATIN_SUFFIX})?\s+(?:and|et|und|y|e)\s+$",
@@ -266,11 +88,49 @@ _FROM_BEFORE = re.compile(r"\bfrom\s*$|从\s*$|從\s*$", re.IGNORECASE)
 
 
 # Cheap first look: no currency sign, currency word or scale word means no amount.
-MONEY_HINT = re.compile(
-    r"[$€£¥￥₩₹元円원]|달러|ドル|ユーロ|dollar|euro|pound|yuan|renminbi|\byen\b|\bwon\b|rupee"
-    r"|\b(?:USD|EUR|GBP|CNY|RMB|JPY|KRW|INR|HKD|TWD|Rs)\b",
-    re.IGNORECASE,
+_MONEY_SIGN = re.compile(r"[$€£¥￥₩₹元円원币幣镑鎊]")
+_MONEY_WORDS = (
+    "dollar",
+    "dólar",
+    "dolar",
+    "euro",
+    "pound",
+    "yuan",
+    "renminbi",
+    "yen",
+    "won",
+    "rupee",
+    "roupie",
+    "livre",
+    "pfund",
+    "crore",
+    "usd",
+    "eur",
+    "gbp",
+    "cny",
+    "rmb",
+    "jpy",
+    "krw",
+    "inr",
+    "hkd",
+    "twd",
+    "달러",
+    "ドル",
+    "ユーロ",
+    "ウォン",
+    "ポンド",
+    "ルピー",
+    "卢比",
+    "盧比",
 )
+
+
+def has_money(text: str, start: int, end: int) -> bool:
+    """Cheap first look: no currency sign or currency word means no amount in text[start:end]."""
+    if _MONEY_SIGN.search(text, start, end):
+        return True
+    lowered = text[start:end].lower()
+    return any(map(lowered.__contains__, _MONEY_WORDS))
 
 
 def parse_number(raw: str, *, language: str | None = None) -> Decimal:
@@ -283,8 +143,8 @@ def parse_number(raw: str, *, language: str | None = None) -> Decimal:
         s = s.replace(thousands, "").replace(decimal_sep, ".")
     elif "," in s:
         groups = s.split(",")
-        thousands = all(len(g) == 3 for g in groups[1:]) and (len(groups) > 2 or not comma_decimal)
-        s = s.replace(",", "") if thousands else s.replace(",", ".")
+        grouped = all(len(g) == 3 for g in groups[1:]) and (len(groups) > 2 or not comma_decimal)
+        s = s.replace(",", "") if grouped else s.replace(",", ".")
     elif "." in s:
         groups = s.split(".")
         if (comma_decimal and all(len(g) == 3 for g in groups[1:])) or len(groups) > 2:
@@ -299,10 +159,10 @@ def parse_chinese_numeral(raw: str) -> int:
     """'三千八百' -> 3800, '十五' -> 15, '两' -> 2 (units below 万; 万 and 亿 are scale units)."""
     total, digit = 0, None
     for ch in raw:
-        if ch in _CN_DIGITS:
-            digit = _CN_DIGITS[ch]
-        elif ch in _CN_SMALL_UNITS:
-            total += (1 if digit is None else digit) * _CN_SMALL_UNITS[ch]
+        if ch in currencies.CN_DIGITS:
+            digit = currencies.CN_DIGITS[ch]
+        elif ch in currencies.CN_SMALL_UNITS:
+            total += (1 if digit is None else digit) * currencies.CN_SMALL_UNITS[ch]
             digit = None
     return total + (digit or 0)
 
@@ -316,7 +176,7 @@ def _cjk_number(raw: str) -> Decimal:
 def _unit_value(unit: str) -> int:
     value = 1
     for ch in unit:
-        value *= _CJK_UNITS[ch]
+        value *= currencies.CJK_UNITS[ch]
     return value
 
 
@@ -333,10 +193,10 @@ def _latin_scale(raw: str | None, language: str | None) -> int:
     if not raw:
         return 1
     key = " ".join(raw.lower().rstrip(".").split())
-    if (language or "").split("-")[0].lower() in {"fr", "de"} and key in _LONG_SCALE:
-        return _LONG_SCALE[key]
+    if (language or "").split("-")[0].lower() in {"fr", "de"} and key in currencies.LONG_SCALE:
+        return currencies.LONG_SCALE[key]
     # A lone capital "M" after a currency is million, and so is lone "m"; "T" only with a symbol.
-    return _LATIN_SCALES.get(key, 1)
+    return currencies.LATIN_SCALES.get(key, 1)
 
 
 def _currency_of(pre: str | None, suf: str | None, language: str | None) -> str | None:
@@ -344,7 +204,7 @@ def _currency_of(pre: str | None, suf: str | None, language: str | None) -> str 
     if suf:
         key = " ".join(suf.lower().replace("’", "'").split())
         key = re.sub(r"^(?:de |d')\s?", "", key)
-        code = _SUFFIX_CURRENCY.get(key)
+        code = currencies.SUFFIX_CURRENCY.get(key)
         if code == "CNY" and suf == "元" and lang in {"zh-tw", "zh-hant", "zh_tw"}:
             return "TWD"
         if code:
@@ -353,7 +213,7 @@ def _currency_of(pre: str | None, suf: str | None, language: str | None) -> str 
         key = pre.lower().replace(" ", "")
         if key in {"¥", "￥"}:
             return "CNY" if lang.startswith("zh") else "JPY"
-        return _PREFIX_CURRENCY.get(key)
+        return currencies.PREFIX_CURRENCY.get(key)
     return None
 
 
@@ -390,7 +250,8 @@ def _latin_atoms(text: str, language: str | None, lo: int, hi: int) -> list[Mone
     found: list[Money] = []
     for m in _latin_matches(text, lo, hi):
         pre, pre2 = m.group("pre"), m.group("pre2")
-        num, scale, suf, lo = m.group("num"), m.group("scale"), m.group("suf"), m.group("lo")
+        num, scale, suf = m.group("num"), m.group("scale"), m.group("suf")
+        lo_num = m.group("lo")
         if not (pre or pre2 or suf):
             continue
         first = min(m.start(g) for g in ("pre", "lo", "pre2", "num") if m.group(g) is not None)
@@ -405,14 +266,14 @@ def _latin_atoms(text: str, language: str | None, lo: int, hi: int) -> list[Mone
         high = _to_int(parse_number(num, language=language) * factor)
         start = m.start("pre2") if pre2 else m.start("num")
         low = high
-        if lo is not None:
+        if lo_num is not None:
             lo_factor = _latin_scale(m.group("loscale"), language) if m.group("loscale") else factor
-            candidate = _to_int(parse_number(lo, language=language) * lo_factor)
+            candidate = _to_int(parse_number(lo_num, language=language) * lo_factor)
             is_change = m.group("sep").lower() == "to" and _FROM_BEFORE.search(
                 text, max(0, first - 8), first
             )
             if (
-                _is_year(lo, m.group("loscale"), pre)
+                _is_year(lo_num, m.group("loscale"), pre)
                 or is_change
                 or not (0 < candidate < high and candidate * 20 >= high)
             ):
@@ -448,8 +309,13 @@ def _latin_atoms(text: str, language: str | None, lo: int, hi: int) -> list[Mone
     return found
 
 
+_CJK_UNIT_CHARS = frozenset("万萬亿億兆조억만")
+
+
 def _cjk_atoms(text: str, language: str | None, lo: int, hi: int) -> list[Money]:
     found: list[Money] = []
+    if _CJK_UNIT_CHARS.isdisjoint(text[lo:hi]):
+        return found
     for m in _CJK_ATOM.finditer(text, lo, hi):
         pre, suf = m.group("pre"), m.group("suf")
         currency = _currency_of(pre, suf, language)
@@ -464,7 +330,8 @@ def _cjk_atoms(text: str, language: str | None, lo: int, hi: int) -> list[Money]
         low, lo_start = high, start
         rng = _CJK_RANGE_LOW.search(text, max(0, start - 20), start)
         if rng and not pre:
-            candidate = _to_int(parse_number(rng.group(1)) * last_unit)
+            unit = _unit_value(rng.group(2)) if rng.group(2) else last_unit
+            candidate = _to_int(parse_number(rng.group(1)) * unit)
             if 0 < candidate < high and candidate * 20 >= high:
                 low, lo_start = candidate, rng.start(1)
         if high < MIN_AMOUNT:
@@ -477,7 +344,7 @@ def _cjk_atoms(text: str, language: str | None, lo: int, hi: int) -> list[Money]
 def find_amounts(
     text: str, *, language: str | None = None, start: int = 0, end: int | None = None
 ) -> list[Money]:
-    """Every money amount in text[start:end], in order; a parenthetical conversion is folded away."""
+    """Every money amount in text[start:end], in order; parenthetical conversions folded away."""
     hi = len(text) if end is None else end
     atoms = sorted(
         _latin_atoms(text, language, start, hi) + _cjk_atoms(text, language, start, hi),

@@ -44,7 +44,7 @@ def as_spender(mention: Mention, *, explicit: bool) -> Spender:
 
 
 def resolve_ref(ref: Mention, earlier: list[tuple[Mention, str]]) -> Spender | None:
-    """A back-reference ("it", "the company", "该公司") stands for the latest payer named before it."""
+    """A back-reference ("it", "the company", "该公司") stands for the last payer named before."""
     for mention, r in reversed(earlier):
         if mention.end <= ref.start and mention.kind != "ref" and r != "target":
             return as_spender(mention, explicit=False)
@@ -102,16 +102,24 @@ def choose(
     for m, r in mentions:
         if r == "agent" and amount.end <= m.start <= clause[1] + 40 and m.kind != "ref":
             return as_spender(m, explicit=True), True
+    role_of = {id(m): r for m, r in mentions}
     before = [
         (i, m) for i, (m, r) in enumerate(mentions) if m.end <= amount.start and r == "normal"
     ]
-    if before:
-        i, m = before[-1]
+    skipped: set[int] = set()
+    for i, m in reversed(before):
+        if id(m) in skipped:
+            continue
         if m.kind == "ref":
-            return resolve_ref(m, earlier() + mentions), True
+            resolved = resolve_ref(m, earlier() + mentions)
+            return resolved, resolved is not None
         if m.kind == "company":
             run = listed_with(text, plain, i)
             if len(run) > 1:
+                if any(role_of[id(x)] != "normal" for x in run):
+                    # "the venture of OpenAI, SoftBank and Oracle": the list is not the subject.
+                    skipped.update(id(x) for x in run)
+                    continue
                 tail = text[run[-1].end : run[-1].end + 12]
                 if cues.COLLECTIVE.match(tail) or not cues.RESPECTIVELY.search(
                     text, sent[0], sent[1]

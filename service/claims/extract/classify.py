@@ -15,21 +15,8 @@ from service.claims.extract.periods import Period, PeriodMention, resolve
 
 # Words outside the amount's own clause count, but only after every word inside it.
 OUTSIDE = 300
-INVESTOR_KINDS = frozenset(
-    {
-        "investor",
-        "fund",
-        "sovereign_fund",
-        "sovereign",
-        "bank",
-        "asset_manager",
-        "private_equity",
-        "venture",
-        "vc",
-        "pe",
-        "holding",
-    }
-)
+# Registry kinds whose money goes into other companies rather than into assets of their own.
+INVESTOR_KINDS = frozenset({"investor", "fund"})
 
 
 class Cues:
@@ -116,11 +103,18 @@ def category(
     ):
         d = w.distance(label)
         if d is not None:
-            if investor and label == "physical":
-                name = "investment"
-            scored.append((d, name))
+            scored.append((d, "investment" if investor and label == "physical" else name))
     if scored:
         return min(scored)[1], True
+    if w.seg != (w.cues.start, w.cues.end):
+        # "$20 billion in Pennsylvania and $10 billion in North Carolina for data centres"
+        wide = Window(w.cues, w.amount, w.clause, (w.cues.start, w.cues.end))
+        for label, name in (("capex", "capex"), ("ai", "ai_infrastructure"), ("physical", "capex")):
+            d = wide.distance(label)
+            if d is not None:
+                scored.append((d, "investment" if investor and label == "physical" else name))
+        if scored:
+            return min(scored)[1], True
     if investor:
         return "investment", False
     return fallback or "capex", False
@@ -132,6 +126,8 @@ def _estimate(w: Window, *, group: bool, prior_estimate: bool) -> bool:
     for start, _ in w.matches("estimate_strong"):
         if any(s <= start < e for s, e in excluded):
             continue
+        if cues.OWN_BEFORE.search(w.text, max(0, start - 45), start):
+            continue  # "raised its capex forecast": the company's own guidance
         # After the amount only inside its clause, unless no other figure follows.
         if start < w.amount.start or last or start < w.clause[1]:
             return True
@@ -158,7 +154,10 @@ def status(
     if _estimate(w, group=group, prior_estimate=prior_estimate):
         return "estimate", True
     guidance = w.distance("guidance")
-    if guidance is not None and guidance < OUTSIDE:
+    own_forecast = any(
+        cues.OWN_BEFORE.search(w.text, max(0, s - 45), s) for s, _ in w.matches("estimate_strong")
+    )
+    if (guidance is not None and guidance < OUTSIDE) or own_forecast:
         return "planned", True
     if baseline:
         return "actual", True
@@ -195,6 +194,9 @@ def pick_period(
     for p in mentions:
         if not (sent[0] <= p.start < sent[1]):
             continue
+        in_clause = w.clause[0] <= p.start < w.clause[1]
+        if not in_clause and cues.COMPARED_BEFORE.search(w.text, max(0, p.start - 14), p.start):
+            continue  # "將較去年增加": the year compared with, not the year of the figure
         in_seg = w.seg[0] <= p.start and p.end <= w.seg[1]
         d = w._dist(p.start, p.end) + (0 if in_seg else 2 * OUTSIDE)
         after = 0 if p.start >= w.amount.end else 1

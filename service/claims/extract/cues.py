@@ -134,7 +134,10 @@ TARGET_BEFORE = re.compile(
     _I,
 )
 TARGET_AFTER = re.compile(
-    r"^['’]s\s+(?:valuation|shares?|stock|revenue|market)|^\s+(?:has\s+|had\s+)?(?:received|raised|raises|secured)"
+    r"^['’]s\s+(?:valuation|shares?|stock|revenue|market)"
+    r"|^['’]s\s+(?:\S+\s+){0,3}(?:funding|financing|fundraising|round|IPO)\b|^\s+(?:has\s+|had\s+)?(?:received|secured)"
+    r"|^\s+(?:has\s+|had\s+|is\s+)?(?:raised|raises|raising)\s+(?:about\s+|over\s+|more\s+than\s+|"
+    r"nearly\s+|some\s+|another\s+|an?\s+(?:additional|further)\s+)?(?:[$€£¥₩₹]|US\$|\d)"
     r"|^\s+(?:was|is\s+being|will\s+be)\s+(?:acquired|bought)|^\s*(?:获得|獲得|融资|融資)",
     _I,
 )
@@ -173,3 +176,36 @@ def nearest(
         if best is None or d < best:
             best = d
     return best
+
+
+# "will pay $32 billion for Wiz": paying for a named company is buying it.
+PAY_BEFORE = re.compile(
+    r"\bpa(?:y|ys|id|ying)\s+(?:about\s+|some\s+|roughly\s+|nearly\s+|more\s+than\s+|up\s+to\s+)?$",
+    _I,
+)
+FOR_NAME_AFTER = re.compile(
+    r"\s+for\s+(?:[A-Z][\w&.-]*)(?:\s+[A-Z][\w&.-]*){0,2}\b(?!\s+(?:chips?|GPUs?|servers?|data|cloud)\b)"
+)
+# "Morgan Stanley expects Microsoft to spend": someone else's expectation of the spender.
+EXPECTED_OF = re.compile(
+    r"\b(?:expects?|expected|forecasts?|predicts?|projects?|sees|estimates?|anticipates?)\s+$", _I
+)
+
+# "versus last year", "較去年", "than in 2024": the period a figure is compared with.
+COMPARED_BEFORE = re.compile(
+    r"(?:\bthan(?:\s+in)?|\bversus|\bvs\.?|\bcompared\s+(?:with|to)|\bfrom|\bover)\s*$"
+    r"|(?:較|较|比|相较于?|相較於?|同比|对比|對比)\s*$",
+    _I,
+)
+# "its capital spending forecast", "the company's outlook": a forecast of one's own.
+OWN_BEFORE = re.compile(
+    r"\b(?:its|their|the\s+company['’]s|own)\s+(?:[\w-]+\s+){0,3}$"
+    r"|\b(?:prior|previous|earlier|initial|original)\s+$"
+    r"|\b(?:it|they|the\s+company)\s+(?:had\s+|has\s+|previously\s+)?$",
+    _I,
+)
+EARLIER_FORECAST_AFTER = re.compile(
+    r"\s+(?:that\s+)?(?:it|they|the\s+company)\s+(?:had\s+)?(?:previously\s+|initially\s+)?"
+    r"(?:forecast|projected|expected|guided|planned|estimated|targeted)\b",
+    _I,
+)

@@ -60,7 +60,10 @@ class Matcher(msgspec.Struct, frozen=True):
 def matcher(registry: Registry) -> Matcher:
     companies: dict[str, tuple[str, str]] = {}
     for company in registry.companies:
-        root = registry.root(company.slug).slug
+        try:
+            root = registry.root(company.slug).slug
+        except KeyError:  # a parent missing from the file: the company stands for itself
+            root = company.slug
         for alias in (company.name, *company.aliases.all()):
             if len(alias.strip()) < 2:
                 continue
@@ -153,8 +156,9 @@ _UNKNOWN_LATIN: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
     (
         ("(",),
         re.compile(
-            rf"\b(?P<name>{_CAP}(?:\s{_CAP}){{0,2}})\s\((?:NASDAQ|NYSE|TSE|HKEX|KRX|LSE|SSE|SZSE|TWSE)?"
-            r":?\s?[A-Z0-9.]{2,8}\)"
+            rf"\b(?P<name>{_CAP}(?:\s{_CAP}){{0,2}})\s\("
+            r"(?:(?:NASDAQ|Nasdaq|NYSE|TSE|TYO|HKEX|KRX|KOSPI|LSE|SSE|SZSE|TWSE|ASX|TSX|ETR|EPA)\s?:\s?"
+            r"[A-Z0-9.]{1,8}|[A-Z0-9]{1,6}\.[A-Z]{1,2})\)"
         ),
     ),
 )
@@ -240,7 +244,8 @@ _DESCRIBED = re.compile(
     re.IGNORECASE,
 )
 _CJK_REF = re.compile(
-    r"该公司|該公司|该集团|該集團|(?<![尤极與与])其(?![中他它余餘实實次])|同社|同グループ|이\s?회사|동사"
+    r"该公司|該公司|该集团|該集團|(?<![\u4e00-\u9fff])公司(?=[计將将拟预表今明的])"
+    r"|(?<![尤极與与])其(?![中他它余餘实實次])|同社|同グループ|이\s?회사|동사"
 )
 _HAS_CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af]")
 
@@ -274,7 +279,7 @@ def find_mentions(text: str, start: int, end: int, registry: Registry) -> list[M
     chunk = text[start:end]
     lowered = chunk.lower()
     for gate, pattern in _UNKNOWN_LATIN:
-        if not any(g in lowered or g in chunk for g in gate):
+        if not (any(map(lowered.__contains__, gate)) or any(map(chunk.__contains__, gate))):
             continue
         for m in pattern.finditer(text, start, end):
             name = m.group("name")
@@ -298,7 +303,7 @@ def find_mentions(text: str, start: int, end: int, registry: Registry) -> list[M
             )
         )
     refs = [_PRONOUN]
-    if any(h in lowered for h in _HEADS):
+    if any(map(lowered.__contains__, _HEADS)):
         refs.append(_DESCRIBED)
     if cjk:
         refs.append(_CJK_REF)

@@ -19,52 +19,59 @@ def _cues(joined: str) -> tuple[str, ...]:
 
 CUES: dict[str, tuple[str, ...]] = {
     "spend": _cues(
-        "invest*|spend*|spent|capex|cap-ex|capital expenditure*|capital spending|"
-        "expenditure*|outlay*|budget*|earmark*|allocat*|pour*|inject*|plow*|plough*|commit*|"
-        "pledg*|splurge|spree|acqui*|purchas*|buy*|bought|takeover|r&d|"
-        "research and development|data center*|data centre*|build*|fund|funds|funded|"
-        "funding|backing|backed|investissement*|investir|dépens*|investition*|investier*|"
-        "ausgeben|ausgaben|投资|投資|投入|再投|斥资|斥資|支出|开支|開支|研发|研發|建设|建設|收购|收購|并购|併購|购买|注资|注資|投じ|"
-        "設備|買収|투자|지출|설비|인수|stake|stakes"
+        "invert*|inversi*|gasto|gastos|destinar*|pay|pays|paid|paying|invest*|spend*|spent|"
+        "capex|cap-ex|capital expenditure*|capital spending|expenditure*|outlay*|budget*|"
+        "earmark*|allocat*|pour*|inject*|plow*|plough*|commit*|pledg*|splurge|spree|acqui*|"
+        "purchas*|buy*|bought|takeover|r&d|research and development|data center*|data centre*|"
+        "build*|fund|funds|funded|funding|backing|backed|investissement*|investir|dépens*|"
+        "investition*|investier*|ausgeben|ausgaben|投资|投資|投入|再投|斥资|斥資|支出|开支|"
+        "開支|研发|研發|建设|建設|收购|收購|并购|併購|购买|注资|注資|投じ|設備|買収|투자|지출|"
+        "설비|인수|stake|stakes"
     ),
     "not_spend": _cues(
-        "revenue|revenues|sales|turnover|profit|profits|income|earnings|ebitda|margin|"
-        "margins|valuation|valuations|valued|market cap*|market value|market size|"
-        "market share|share price|stock price|shares rose|shares fell|shares closed|"
-        "post-money|pre-money|received|receives|receiving|raise|raised|raises|raising|"
-        "new funding|funding round|grant|grants|award*|subsid*|tax credit*|loan|loans|price|"
-        "prices|per share|write-down*|writedown*|impairment*|write-off*|fine|fines|penalt*|"
-        "dividend*|buyback*|repurchas*|salar*|compensation|pay package|bonus*|"
-        "performance obligations|backlog|bookings|rpo|net loss|losses|debt|bond|bonds|"
-        "syndicat*|market is|market was|market will|market could|chiffre d affaires|"
-        "bénéfice*|valorisation|umsatz|gewinn|bewertung|börsenwert|收入|营收|營收|营业额|销售额|銷售額|利润|"
-        "利潤|净利|淨利|估值|市值|股价|股價|市场规模|市場規模|融资|融資|获得|獲得|补贴|補貼|罚款|罰款|减值|減值|订单|訂單|分红|回购|매출|영업이익|"
-        "순이익|시가총액|기업가치|주가|시장 규모|시장규모|売上|営業利益|純利益|時価総額|評価額|株価|市場規模"
+        "revenue|revenues|sales|turnover|profit|profits|income|earnings|ebitda|margin|margins|"
+        "valuation|valuations|valued|market cap*|market value|market size|market share|"
+        "share price|stock price|shares rose|shares fell|shares closed|post-money|pre-money|"
+        "received|receives|receiving|raise|raised|raises|raising|new funding|funding round|"
+        "grant|grants|award*|subsid*|tax credit*|loan|loans|price|prices|per share|"
+        "write-down*|writedown*|impairment*|write-off*|fine|fines|penalt*|dividend*|buyback*|"
+        "repurchas*|salar*|compensation|pay package|bonus*|performance obligations|backlog|"
+        "bookings|rpo|net loss|losses|debt|bond|bonds|syndicat*|market is|market was|"
+        "market will|market could|chiffre d affaires|bénéfice*|valorisation|umsatz|gewinn|"
+        "bewertung|börsenwert|收入|营收|營收|营业额|销售额|銷售額|利润|利潤|净利|淨利|估值|"
+        "市值|股价|股價|市场规模|市場規模|融资|融資|获得|獲得|补贴|補貼|罚款|罰款|减值|減值|"
+        "订单|訂單|分红|回购|매출|영업이익|순이익|시가총액|기업가치|주가|시장 규모|시장규모|"
+        "売上|営業利益|純利益|時価総額|評価額|株価|市場規模"
     ),
     "capex": _cues(
         "capex|cap-ex|capital expenditure*|capital spending|capital investment*|"
         "capital outlay*|capital budget*|dépenses d investissement|investitionsausgaben|"
-        "sachinvestitionen|资本支出|资本开支|資本支出|資本開支|资本性支出|설비투자|설비 투자|시설투자|시설 투자|設備投資"
+        "sachinvestitionen|资本支出|资本开支|資本支出|資本開支|资本性支出|설비투자|설비 투자|"
+        "시설투자|시설 투자|設備投資"
     ),
     "r_and_d": _cues(
         "r&d|research and development|research & development|recherche et développement|"
         "forschung und entwicklung|f&e|研发|研發|研究开发|研究開発|연구개발|연구 개발"
     ),
     "acquisition": _cues(
-        "acquire|acquires|acquired|acquiring|acquisition|acquisitions|buyout|buy-out|"
-        "takeover|take over|merger|purchase of|to buy|to purchase|bought|rachat|übernahme|"
-        "übernehmen|收购|收購|并购|併購|인수|買収"
+        "purchased|purchases|purchasing|buys|buying|agreed to buy|acquire|acquires|acquired|"
+        "acquiring|acquisition|acquisitions|buyout|buy-out|takeover|take over|merger|"
+        "purchase of|to buy|to purchase|bought|rachat|übernahme|übernehmen|收购|收購|并购|"
+        "併購|인수|買収"
     ),
     "ai": _cues(
-        "artificial intelligence|data center*|data centre*|datacenter*|datacentre*|compute|"
-        "computing capacity|computing power|gpu|gpus|accelerator*|supercomput*|server|"
-        "servers|centres de données|centre de données|intelligence artificielle|"
-        "rechenzentr*|人工智能|数据中心|數據中心|算力|智算|服务器|데이터센터|데이터 센터|인공지능|データセンター|人工知能"
+        "centros de datos|centro de datos|centri dati|centri di dati|inteligencia artificial|"
+        "intelligenza artificiale|ai infrastructure|AI基础设施|AI基礎設施|AI인프라|AI 인프라|"
+        "AIインフラ|artificial intelligence|data center*|data centre*|datacenter*|datacentre*|"
+        "compute|computing capacity|computing power|gpu|gpus|accelerator*|supercomput*|server|"
+        "servers|centres de données|centre de données|intelligence artificielle|rechenzentr*|"
+        "人工智能|数据中心|數據中心|算力|智算|服务器|데이터센터|데이터 센터|인공지능|"
+        "データセンター|人工知能"
     ),
     "physical": _cues(
         "factory|factories|fab|fabs|fabrication|plant|plants|facility|facilities|"
-        "manufacturing|infrastructure|network|networks|usine|usines|werk|werke|基础设施|基礎設施|工厂|"
-        "工廠|晶圆厂|產線|产线|공장|工場"
+        "manufacturing|infrastructure|network|networks|usine|usines|werk|werke|基础设施|"
+        "基礎設施|工厂|工廠|晶圆厂|產線|产线|공장|工場"
     ),
     "stake": _cues(
         "stake|stakes|start-up|start-ups|startup|startups|venture|follow-on|portfolio|"
@@ -73,29 +80,33 @@ CUES: dict[str, tuple[str, ...]] = {
     "estimate_strong": _cues(
         "analyst|analysts|estimate|estimates|estimated|forecast*|projected|projection*|"
         "predict*|consensus|expectation|expectations|according to a report|"
-        "according to research|分析师|分析師|预测|預測|预估|預估|预期|預期|估计|估計|机构预计|애널리스트|전망|추정|アナリスト|予想|試算|"
-        "analystes|prévision*|analysten|prognose*|schätzung*"
+        "according to research|分析师|分析師|预测|預測|预估|預估|预期|預期|估计|估計|机构预计|"
+        "애널리스트|전망|추정|アナリスト|予想|試算|analystes|prévision*|analysten|prognose*|"
+        "schätzung*"
     ),
     "estimate_weak": _cues(
-        "is expected|are expected|was expected|were expected|expected to|预计|預計|예상|見込み|見通し"
+        "is expected|are expected|was expected|were expected|expected to|预计|預計|예상|"
+        "見込み|見通し"
     ),
     "not_estimate": _cues(
-        "than analysts|than analyst|than expected|than estimates|than estimated|"
-        "than forecast|than forecasts|than the consensus|than consensus|than what analysts"
+        "than analysts|than analyst|than expected|than estimates|than estimated|than forecast|"
+        "than forecasts|than the consensus|than consensus|than what analysts"
     ),
     "guidance": _cues("guidance|guide|guided|outlook|指引|가이던스"),
     "planned": _cues(
-        "plan*|will|would|intend*|aim|aims|expect|expects|pledg*|commit*|budget*|earmark*|"
-        "allocat*|set to|set aside|announc*|unveil*|propos*|to invest|to spend|to pour|"
-        "to inject|to build|to acquire|to buy|to make|is spending|is investing|are spending|"
-        "are investing|agreement|agreed|deal|further|additional|prévoit|va investir|compte|"
-        "annonc*|plant|wird|计划|計劃|规划|規劃|拟|擬|将|將|打算|承诺|承諾|目标|目標|宣布|推进|推進|追加|再投|预计|預計|계획|예정|"
-        "방침|計画|予定|方針"
+        "planea|prevé|invertirá|destinará|previsto|prevede|investirà|plan*|will|would|intend*|"
+        "aim|aims|expect|expects|pledg*|commit*|budget*|earmark*|allocat*|set to|set aside|"
+        "announc*|unveil*|propos*|to invest|to spend|to pour|to inject|to build|to acquire|"
+        "to buy|to make|is spending|is investing|are spending|are investing|agreement|agreed|"
+        "deal|further|additional|prévoit|va investir|compte|annonc*|plant|wird|计划|計劃|规划|"
+        "規劃|拟|擬|将|將|打算|承诺|承諾|目标|目標|宣布|推进|推進|追加|再投|预计|預計|계획|"
+        "예정|방침|計画|予定|方針"
     ),
     "actual": _cues(
-        "spent|invested|has invested|already|previously|initial|totaled|totalled|amounted|"
-        "came in|reported|was|were|rose to|fell to|increased to|paid|财报显示|財報顯示|已经|已|累计|累計|"
-        "实际|實際|同比|环比|環比|花费了|投入了|집행했|투자했|実績|投じた|計上"
+        "invirtió|gastó|ha investito|spent|invested|has invested|already|previously|initial|"
+        "totaled|totalled|amounted|came in|reported|was|were|rose to|fell to|increased to|"
+        "paid|财报显示|財報顯示|已经|已|累计|累計|实际|實際|同比|环比|環比|花费了|投入了|"
+        "집행했|투자했|実績|投じた|計上"
     ),
 }
 
@@ -116,11 +127,7 @@ class _Index:
         self.max_phrase = 1
         for label, words in CUES.items():
             for word in words:
-                if (
-                    not word.isascii()
-                    and not any(c.isalpha() and c.isascii() for c in word)
-                    and (_is_cjk(word[0]))
-                ):
+                if any(_is_cjk(ch) for ch in word):
                     self.cjk.setdefault(word, set()).add(label)
                     continue
                 tokens = tuple(_TOKEN.findall(word.lower()))
@@ -153,7 +160,7 @@ def _build() -> _Index:
 
 
 _INDEX = _build()
-_AI = re.compile(r"(?<![A-Za-z])(?:AI|KI)(?![A-Za-z])")
+_AI = re.compile(r"(?<![A-Za-z])(?:AI|KI|IA)(?![A-Za-z])")
 _HAS_CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\u3040-\u30ff]")
 
 

@@ -12,29 +12,22 @@ from __future__ import annotations
 import re
 from datetime import date
 
-import msgspec
-
 from service.claims.extract import attribution, classify, cues
-from service.claims.extract.amounts import MONEY_HINT, Money, find_amounts
-from service.claims.extract.entities import Mention, find_mentions
+from service.claims.extract.amounts import Money, find_amounts, has_money
+from service.claims.extract.context import History, QuarterContext
+from service.claims.extract.entities import Mention
+from service.claims.extract.merge import Claim, dedupe, same_script
 from service.claims.extract.model import Extracted
-from service.claims.extract.periods import Period, PeriodMention, find_periods, last_quarter_before
+from service.claims.extract.periods import Period, find_periods
 from service.claims.extract.sentences import clause_breaks, clause_of, sentences
 from service.companies.registry import Registry, load_registry
 
-VERSION = "1.0.0"
+VERSION = "1.1.0"
 
 _PARAGRAPH = re.compile(r"[^\n]+")
 
 # How far back (in sentences) a spender named earlier still carries over.
 CARRY_SENTENCES = 3
-
-
-class _Claim(msgspec.Struct, kw_only=True):
-    out: Extracted
-    key: tuple[str, str]
-    sentence: int
-    explicit: bool
 
 
 def extract(
@@ -44,13 +37,13 @@ def extract(
     spans = _active_sentences(text)
     if not spans:
         return []
-    claims: list[_Claim] = []
-    history = _History(text, spans, reg)
-    context = _QuarterContext(text, published)
+    claims: list[Claim] = []
+    history = History(text, spans, reg)
+    context = QuarterContext(text, published)
     for si, (s, e) in enumerate(spans):
         if s < 0:
             continue
-        if not MONEY_HINT.search(text, s, e):
+        if not has_money(text, s, e):
             continue
         amounts = find_amounts(text, language=language, start=s, end=e)
         if not amounts:
@@ -73,7 +66,7 @@ def extract(
                 registry=reg,
             )
         )
-    return _dedupe(claims, language)
+    return dedupe(claims, language)
 
 
 def _active_sentences(text: str) -> list[tuple[int, int]]:
@@ -84,7 +77,7 @@ def _active_sentences(text: str) -> list[tuple[int, int]]:
     extraction far below the cost of parsing the page. A (-1, -1) marks skipped text.
     """
     paragraphs = [(m.start(), m.end()) for m in _PARAGRAPH.finditer(text)]
-    money = [bool(MONEY_HINT.search(text, s, e)) for s, e in paragraphs]
+    money = [has_money(text, s, e) for s, e in paragraphs]
     if not any(money):
         return []
     out: list[tuple[int, int]] = []
@@ -105,14 +98,14 @@ def _sentence_claims(
     sent: tuple[int, int],
     amounts: list[Money],
     sentence_cues: classify.Cues,
-    history: _History,
-    claims: list[_Claim],
-    context: _QuarterContext,
+    history: History,
+    claims: list[Claim],
+    context: QuarterContext,
     *,
     published: date | None,
     language: str | None,
     registry: Registry,
-) -> list[_Claim]:
+) -> list[Claim]:
     s, e = sent
     breaks = clause_breaks(text, s, e)
     roles = history.roles(si)
@@ -122,7 +115,7 @@ def _sentence_claims(
 
     paired = attribution.respectively(text, sent, amounts, roles)
     sent_periods = find_periods(text, s, e)
-    out: list[_Claim] = []
+    out: list[Claim] = []
     prev_period: Period | None = None
     for i, amount in enumerate(amounts):
         seg = (amounts[i - 1].end if i else s, amounts[i + 1].start if i + 1 < len(amounts) else e)
@@ -159,6 +152,10 @@ def _sentence_claims(
                 spender = _carried(
                     text, history.before(si, CARRY_SENTENCES), claims + out, si, registry
                 )
+            if spender is None and any(m.kind == "ref" and m.end <= amount.start for m, _ in roles):
+                subject = history.subject()
+                if subject is not None:
+                    spender = attribution.as_spender(subject, explicit=False)
         if spender is None:
             continue
         company = registry.by_slug.get(spender.key) if spender.kind == "company" else None
@@ -189,9 +186,11 @@ def _sentence_claims(
             and prev_period.period == "year"
             and prev_period.year
         ):
-            period = Period(
-                period="year", year=prev_period.year - 1, quarter=None, fiscal=prev_period.fiscal
-            )
+            # "up from $77 billion": last year's figure, unless it is an earlier forecast of
+            # the same year ("up from the $75 billion it forecast in February").
+            earlier_forecast = cues.EARLIER_FORECAST_AFTER.match(text, amount.end, clause[1])
+            year = prev_period.year if earlier_forecast else prev_period.year - 1
+            period = Period(period="year", year=year, quarter=None, fiscal=prev_period.fiscal)
         elif mention is None and not sent_periods:
             period = _carried_period(claims + out, si) or period
         prior_estimate = any(
@@ -205,6 +204,8 @@ def _sentence_claims(
             prior_estimate=prior_estimate,
             baseline=baseline,
         )
+        if _expected_of_spender(text, roles, spender, amount):
+            status, status_said = "estimate", True
         target_after = _invested_in(text, amount, roles, clause)
         investor = bool(company and company.kind.lower() in classify.INVESTOR_KINDS)
         fallback = next(
@@ -218,12 +219,16 @@ def _sentence_claims(
         category, category_said = classify.category(
             w, target_after=target_after, investor=investor, fallback=fallback
         )
+        if cues.PAY_BEFORE.search(text, max(s, amount.start - 30), amount.start) and (
+            cues.FOR_NAME_AFTER.match(text, amount.end, min(e, amount.end + 60))
+        ):
+            category, category_said = "acquisition", True
         confidence = 0.92
         confidence *= 1.0 if spender.explicit else 0.85
         confidence *= 0.8 if spender.kind == "unknown" else 1.0
         confidence *= 1.0 if category_said else 0.9
         confidence *= 1.0 if status_said else 0.95
-        confidence *= 1.0 if _same_script(text[s:e], language) else 0.85
+        confidence *= 1.0 if same_script(text[s:e], language) else 0.85
         name = company.name if company else spender.key if spender.kind == "unknown" else None
         extracted = Extracted(
             company_slug=company.slug if company else None,
@@ -244,7 +249,7 @@ def _sentence_claims(
             confidence=round(min(max(confidence, 0.0), 1.0), 3),
         )
         out.append(
-            _Claim(out=extracted, key=(spender.kind, spender.key), sentence=si, explicit=explicit)
+            Claim(out=extracted, key=(spender.kind, spender.key), sentence=si, explicit=explicit)
         )
         prev_period = period
     return out
@@ -253,7 +258,7 @@ def _sentence_claims(
 def _carried(
     text: str,
     history: list[list[tuple[Mention, str]]],
-    claims: list[_Claim],
+    claims: list[Claim],
     si: int,
     registry: Registry,
 ) -> attribution.Spender | None:
@@ -283,7 +288,7 @@ def _carried(
     return None
 
 
-def _carried_period(claims: list[_Claim], si: int) -> Period | None:
+def _carried_period(claims: list[Claim], si: int) -> Period | None:
     """A sentence with no time of its own continues the previous sentence's year."""
     for c in reversed(claims):
         if c.sentence < si - 1:
@@ -291,6 +296,18 @@ def _carried_period(claims: list[_Claim], si: int) -> Period | None:
         if c.sentence == si - 1 and c.out.period == "year" and c.out.year is not None:
             return Period(period="year", year=c.out.year, quarter=None, fiscal=c.out.fiscal)
     return None
+
+
+def _expected_of_spender(
+    text: str, roles: list[tuple[Mention, str]], spender: attribution.Spender, amount: Money
+) -> bool:
+    """ "Analysts expect Amazon to spend ...": the spender is the object of someone's forecast."""
+    return any(
+        m.key == spender.key
+        and m.end <= amount.start
+        and cues.EXPECTED_OF.search(text, max(0, m.start - 20), m.start)
+        for m, _ in roles
+    )
 
 
 def _invested_in(
@@ -307,95 +324,3 @@ def _invested_in(
             return m.start - amount.end
     described = cues.INVEST_IN_AFTER.match(text, amount.end, min(len(text), amount.end + 70))
     return described.end() - amount.end if described else None
-
-
-class _History:
-    """Names and their roles per sentence, found only for the sentences someone asks about."""
-
-    def __init__(self, text: str, spans: list[tuple[int, int]], registry: Registry) -> None:
-        self.text = text
-        self.spans = spans
-        self.registry = registry
-        self._roles: dict[int, list[tuple[Mention, str]]] = {}
-
-    def roles(self, si: int) -> list[tuple[Mention, str]]:
-        if si < 0 or self.spans[si][0] < 0:
-            return []
-        if si not in self._roles:
-            s, e = self.spans[si]
-            self._roles[si] = [
-                (m, attribution.role(self.text, m, s))
-                for m in find_mentions(self.text, s, e, self.registry)
-            ]
-        return self._roles[si]
-
-    def before(self, si: int, n: int) -> list[list[tuple[Mention, str]]]:
-        """The roles of up to `n` sentences before `si`, stopping at skipped text."""
-        out: list[list[tuple[Mention, str]]] = []
-        for j in range(si - 1, max(-1, si - 1 - n), -1):
-            if self.spans[j][0] < 0:
-                break
-            out.insert(0, self.roles(j))
-        return out
-
-
-class _QuarterContext:
-    """ "当季", "the quarter", "quarterly": the quarter the article names nearest, else the last one.
-
-    Scanned only when a sentence needs it: most articles never do.
-    """
-
-    def __init__(self, text: str, published: date | None) -> None:
-        self.text = text
-        self.published = published
-        self._explicit: list[PeriodMention] | None = None
-
-    def at(self, pos: int) -> tuple[int | None, int] | None:
-        if self._explicit is None:
-            self._explicit = [
-                p
-                for p in find_periods(self.text, 0, len(self.text))
-                if p.kind == "quarter" and p.quarter
-            ]
-        if self._explicit:
-            before = [p for p in self._explicit if p.start < pos]
-            p = before[-1] if before else self._explicit[0]
-            period = classify.period_of(
-                p, published=self.published, fy_end_month=12, quarter_context=None
-            )
-            return (period.year, p.quarter or 0)
-        if self.published is None:
-            return None
-        return last_quarter_before(self.published)
-
-
-def _same_script(sentence: str, language: str | None) -> bool:
-    cjk = sum(1 for ch in sentence if "\u3040" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af")
-    wants_cjk = (language or "").split("-")[0].lower() in {"zh", "ja", "ko"}
-    return (cjk > len(sentence) / 4) == wants_cjk
-
-
-def _dedupe(claims: list[_Claim], language: str | None) -> list[Extracted]:
-    """One claim per spender, amount and year; a yearless repeat folds into the dated one."""
-    groups: dict[tuple[str, str, int, int, str], list[_Claim]] = {}
-    for c in claims:
-        groups.setdefault((*c.key, c.out.amount_low, c.out.amount_high, c.out.currency), []).append(
-            c
-        )
-    kept: list[_Claim] = []
-    for members in groups.values():
-        years = {c.out.year for c in members if c.out.year is not None}
-        for year in sorted(years) or [None]:
-            same = [
-                c
-                for c in members
-                if c.out.year == year or (c.out.year is None and year is not None)
-            ]
-            if year is None:
-                same = members
-            best = max(
-                same, key=lambda c: (c.out.year == year, c.out.confidence, c.explicit, -c.out.start)
-            )
-            kept.append(best)
-    kept.sort(key=lambda c: (c.out.start, c.out.amount_low))
-    return [c.out for c in kept]
