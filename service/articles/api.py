@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from litestar import Controller, Response, get, post
 from litestar.datastructures import State
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, QueryParameter
+from litestar.params import Body, PathParameter, QueryParameter
 
 from service import pagination
 from service.articles import queries, urls
@@ -64,6 +64,11 @@ async def _submit(
         if existing is not None:
             return existing, False
     raise ProblemError(409, "conflict", "the article changed while it was submitted; retry")
+
+
+ArticleId = Annotated[
+    int, PathParameter(description="The article's id.", examples=ex.param(1, "The seed article"))
+]
 
 
 class ArticleController(Controller):
@@ -189,18 +194,30 @@ class ArticleController(Controller):
         conn: Conn,
         status: Annotated[
             Literal["queued", "fetching", "parsed", "failed"] | None,
-            QueryParameter(description="Only articles in this state."),
+            QueryParameter(description="Only articles in this state.", examples=ex.param("parsed")),
         ] = None,
-        company: Annotated[str | None, QueryParameter(description="Company slug.")] = None,
+        company: Annotated[
+            str | None, QueryParameter(description="Company slug.", examples=ex.param("amazon"))
+        ] = None,
         published_from: Annotated[
-            date | None, QueryParameter(description="Published on or after this day.")
+            date | None,
+            QueryParameter(
+                description="Published on or after this day.", examples=ex.param("2025-01-01")
+            ),
         ] = None,
         published_to: Annotated[
-            date | None, QueryParameter(description="Published on or before this day.")
+            date | None,
+            QueryParameter(
+                description="Published on or before this day.", examples=ex.param("2025-12-31")
+            ),
         ] = None,
         q: Annotated[
             str | None,
-            QueryParameter(description="Full-text search over title and body.", max_length=500),
+            QueryParameter(
+                description="Full-text search over title and body.",
+                max_length=500,
+                examples=ex.param("capital expenditure"),
+            ),
         ] = None,
         limit: Limit = pagination.DEFAULT_LIMIT,
         cursor: Cursor = None,
@@ -237,7 +254,7 @@ class ArticleController(Controller):
             **problem_responses(400, 404, 409, 503),
         },
     )
-    async def reprocess(self, article_id: FromPath[int], conn: Conn, state: State) -> Outcome:
+    async def reprocess(self, article_id: ArticleId, conn: Conn, state: State) -> Outcome:
         if await conn.fetchval("SELECT status FROM article WHERE id = $1", article_id) is None:
             raise not_found(f"article {article_id}")
         outcome = await reprocessing.reprocess(state.pool, state.executor, article_id)
@@ -263,7 +280,7 @@ class ArticleController(Controller):
             **problem_responses(400, 404, 503),
         },
     )
-    async def detail(self, article_id: FromPath[int], conn: Conn) -> ArticleDetail:
+    async def detail(self, article_id: ArticleId, conn: Conn) -> ArticleDetail:
         found = await queries.get_with_text(conn, article_id)
         if found is None:
             raise not_found(f"article {article_id}")

@@ -39,25 +39,45 @@ class ClaimController(Controller):
     async def list_claims(
         self,
         conn: Conn,
-        company: Annotated[str | None, QueryParameter(description="Company slug.")] = None,
+        company: Annotated[
+            str | None, QueryParameter(description="Company slug.", examples=ex.param("amazon"))
+        ] = None,
         group: Annotated[
-            str | None, QueryParameter(description='Group name, e.g. "big tech".')
+            str | None,
+            QueryParameter(
+                description='Group name, e.g. "big tech".', examples=ex.param("big tech")
+            ),
         ] = None,
         year: Annotated[
             int | None,
-            QueryParameter(ge=1900, le=2200, description="The year the spending belongs to."),
+            QueryParameter(
+                ge=1900,
+                le=2200,
+                description="The year the spending belongs to.",
+                examples=ex.param(2025),
+            ),
         ] = None,
         category: Annotated[
-            Category | None, QueryParameter(description="capex, ai_infrastructure, r_and_d, …")
+            Category | None,
+            QueryParameter(
+                description="capex, ai_infrastructure, r_and_d, …", examples=ex.param("capex")
+            ),
         ] = None,
         status: Annotated[
-            Status | None, QueryParameter(description="actual, planned or estimate.")
+            Status | None,
+            QueryParameter(
+                description="actual, planned or estimate.", examples=ex.param("planned")
+            ),
         ] = None,
         currency: Annotated[
-            str | None, QueryParameter(pattern="^[A-Z]{3}$", description="ISO 4217 code.")
+            str | None,
+            QueryParameter(
+                pattern="^[A-Z]{3}$", description="ISO 4217 code.", examples=ex.param("USD")
+            ),
         ] = None,
         article_id: Annotated[
-            int | None, QueryParameter(description="Only claims of this article.")
+            int | None,
+            QueryParameter(description="Only claims of this article.", examples=ex.param(1)),
         ] = None,
         limit: Limit = pagination.DEFAULT_LIMIT,
         cursor: Cursor = None,

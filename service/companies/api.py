@@ -6,7 +6,7 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, get
-from litestar.params import FromPath, QueryParameter
+from litestar.params import PathParameter, QueryParameter
 
 from service import pagination
 from service.companies import queries
@@ -43,7 +43,11 @@ class CompanyController(Controller):
         conn: Conn,
         q: Annotated[
             str | None,
-            QueryParameter(max_length=200, description="Part of a name or alias, any case."),
+            QueryParameter(
+                max_length=200,
+                description="Part of a name or alias, any case.",
+                examples=ex.param("amazon"),
+            ),
         ] = None,
         limit: Limit = pagination.DEFAULT_LIMIT,
         cursor: Cursor = None,
@@ -70,7 +74,14 @@ class CompanyController(Controller):
             **problem_responses(400, 404, 503),
         },
     )
-    async def detail(self, slug: FromPath[str], conn: Conn) -> CompanyDetail:
+    async def detail(
+        self,
+        slug: Annotated[
+            str,
+            PathParameter(description="The company's slug.", examples=ex.param("amazon")),
+        ],
+        conn: Conn,
+    ) -> CompanyDetail:
         company = await queries.get(conn, slug)
         if company is None:
             raise not_found(f"company {slug!r}")

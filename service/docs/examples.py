@@ -174,6 +174,11 @@ class Verbatim(BaseSchemaObject):
         return self.data
 
 
+def param(value: Any, summary: str | None = None) -> list[Example]:
+    """The example of a query or path parameter."""
+    return [Example(summary=summary or str(value), value=value)]
+
+
 def example(summary: str, value: Any) -> Example:
     return Example(summary=summary, value=Verbatim(value))
 

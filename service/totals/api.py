@@ -55,23 +55,44 @@ class TotalsController(Controller):
         self,
         conn: Conn,
         group_by: Annotated[
-            str, QueryParameter(description="Comma-separated: company, year, category.")
+            str,
+            QueryParameter(
+                description="Comma-separated: company, year, category.",
+                examples=ex.param("company,year"),
+            ),
         ] = "company,year",
         year: Annotated[
             int | None,
-            QueryParameter(ge=1900, le=2200, description="The year the spending belongs to."),
+            QueryParameter(
+                ge=1900,
+                le=2200,
+                description="The year the spending belongs to.",
+                examples=ex.param(2025),
+            ),
         ] = None,
         category: Annotated[
-            Category | None, QueryParameter(description="capex, ai_infrastructure, r_and_d, …")
+            Category | None,
+            QueryParameter(
+                description="capex, ai_infrastructure, r_and_d, …", examples=ex.param("capex")
+            ),
         ] = None,
         status: Annotated[
-            Status | None, QueryParameter(description="actual, planned or estimate.")
+            Status | None,
+            QueryParameter(
+                description="actual, planned or estimate.", examples=ex.param("planned")
+            ),
         ] = None,
         company: Annotated[
-            str | None, QueryParameter(description="Slug, or several comma-separated.")
+            str | None,
+            QueryParameter(
+                description="Slug, or several comma-separated.", examples=ex.param("amazon,meta")
+            ),
         ] = None,
         currency: Annotated[
-            str | None, QueryParameter(pattern="^[A-Z]{3}$", description="ISO 4217 code.")
+            str | None,
+            QueryParameter(
+                pattern="^[A-Z]{3}$", description="ISO 4217 code.", examples=ex.param("USD")
+            ),
         ] = None,
     ) -> Totals:
         groups = parse_group_by(group_by)
