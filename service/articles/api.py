@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import zlib
+from concurrent.futures import Executor
 from datetime import date
 from typing import Annotated, Literal
 
 from litestar import Controller, Response, get, post
 from litestar.datastructures import State
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, PathParameter, QueryParameter
+from litestar.params import Body, QueryParameter
 
 from service import pagination
 from service.articles import queries, urls
@@ -29,6 +30,7 @@ from service.claims import queries as claims
 from service.docs import examples as ex
 from service.errors import FieldError, ProblemError, not_found, problem_responses
 from service.http import Conn, Cursor, Limit
+from service.jobs.runner import parse_pool
 
 
 def _invalid_url(exc: urls.InvalidURL, field: str = "url") -> ProblemError:
@@ -66,9 +68,20 @@ async def _submit(
     raise ProblemError(409, "conflict", "the article changed while it was submitted; retry")
 
 
-ArticleId = Annotated[
-    int, PathParameter(description="The article's id.", examples=ex.param(1, "The seed article"))
-]
+async def _executor(state: State) -> Executor:
+    """The worker's parse processes, or (on an API-only replica) one started on first use."""
+    if state.executor is not None:
+        return state.executor  # type: ignore[no-any-return]
+    if state.get("own_executor") is None:
+        pool = await parse_pool(1)
+        if state.get("own_executor") is None:
+            state.own_executor = pool
+        else:
+            pool.shutdown(wait=False)
+    return state.own_executor  # type: ignore[no-any-return]
+
+
+ArticleId = Annotated[int, ex.article_id()]
 
 
 class ArticleController(Controller):
@@ -257,7 +270,7 @@ class ArticleController(Controller):
     async def reprocess(self, article_id: ArticleId, conn: Conn, state: State) -> Outcome:
         if await conn.fetchval("SELECT status FROM article WHERE id = $1", article_id) is None:
             raise not_found(f"article {article_id}")
-        outcome = await reprocessing.reprocess(state.pool, state.executor, article_id)
+        outcome = await reprocessing.reprocess(state.pool, await _executor(state), article_id)
         if outcome.status != "reprocessed":
             raise ProblemError(409, "not_reprocessable", f"article {article_id}: {outcome.reason}")
         return outcome

@@ -82,6 +82,13 @@ async def get_by_key(conn: asyncpg.Connection, url_key: str) -> Article | None:
     return to_article(row) if row else None
 
 
+async def get_by_id(conn: asyncpg.Connection, article_id: int) -> Article | None:
+    row = await conn.fetchrow(
+        f"SELECT {ARTICLE_COLUMNS} FROM article a WHERE a.id = $1", article_id
+    )
+    return to_article(row) if row else None
+
+
 async def get_with_text(
     conn: asyncpg.Connection, article_id: int
 ) -> tuple[Article, str | None] | None:
@@ -136,17 +143,5 @@ async def set_fetched(
         """UPDATE article SET raw_html = $3, raw_encoding = $4, fetched_at = now(), updated_at = now()
            WHERE id = $1 AND lease_token = $2""",
         article_id, lease, raw, encoding,
-    )  # fmt: skip
-    return status.endswith(" 1")
-
-
-async def set_failed(
-    conn: asyncpg.Connection, *, article_id: int, lease: uuid.UUID, code: str, message: str
-) -> bool:
-    status = await conn.execute(
-        """UPDATE article SET status = 'failed', error_code = $3, error_message = $4,
-                  lease_token = NULL, lease_expires_at = NULL, updated_at = now()
-           WHERE id = $1 AND lease_token = $2""",
-        article_id, lease, code, message[:1000],
     )  # fmt: skip
     return status.endswith(" 1")

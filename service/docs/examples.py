@@ -179,6 +179,13 @@ def param(value: Any, summary: str | None = None) -> list[Example]:
     return [Example(summary=summary or str(value), value=value)]
 
 
+def article_id() -> Any:
+    """The `article_id` path parameter's description and example, for every route that has it."""
+    from litestar.params import PathParameter  # noqa: PLC0415
+
+    return PathParameter(description="The article's id.", examples=param(1, "The seed article"))
+
+
 def example(summary: str, value: Any) -> Example:
     return Example(summary=summary, value=Verbatim(value))
 
@@ -232,4 +239,29 @@ REPROCESSED: dict[str, Any] = {
     "removed": 0,
     "changed": 2,
     "extractor_version": "rules-2",
+}
+
+RETRIED: dict[str, Any] = {**QUEUED, "id": 7, "url": "https://www.example.com/news/meta-capex"}
+ATTEMPTS: dict[str, Any] = {
+    "article_id": 7,
+    "items": [
+        {
+            "attempt": 1,
+            "worker": "outlay-worker-5d9c7b-x2k4q:1:1",
+            "started_at": "2025-02-12T09:30:00Z",
+            "finished_at": "2025-02-12T09:30:05Z",
+            "outcome": "retry",
+            "error": {"code": "connection_error", "message": "the server did not answer"},
+            "retry_at": "2025-02-12T09:30:35Z",
+        },
+        {
+            "attempt": 2,
+            "worker": "outlay-worker-5d9c7b-x2k4q:1:1",
+            "started_at": "2025-02-12T09:30:35Z",
+            "finished_at": "2025-02-12T09:30:37Z",
+            "outcome": "parsed",
+            "error": None,
+            "retry_at": None,
+        },
+    ],
 }

@@ -57,6 +57,11 @@ def service_env(database_url: str, **extra: str) -> dict[str, str]:
         OUTLAY_PARSE_PROCESSES="1",
         OUTLAY_POLL_INTERVAL="0.2",
         OUTLAY_FETCH_ALLOW="127.0.0.1/32",
+        # Test servers listen on ephemeral ports; production keeps 80 and 443.
+        OUTLAY_FETCH_PORTS="80,443,1024-65535",
+        OUTLAY_RETRY_BASE_DELAY="0.05",
+        OUTLAY_RETRY_MAX_DELAY="0.2",
+        OUTLAY_RETRY_MAX_ATTEMPTS="3",
         **extra,
     )
     return env

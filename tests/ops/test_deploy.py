@@ -192,7 +192,7 @@ def test_connection_budget_fits_postgres(manifests: list[dict[str, Any]]) -> Non
     api_pods = api["replicas"] + api["strategy"]["rollingUpdate"]["maxSurge"]
     worker_pods = hpa["maxReplicas"] + worker["strategy"]["rollingUpdate"]["maxSurge"]
     per_api = int(config["OUTLAY_DB_POOL_MAX"])
-    per_worker = int(config["OUTLAY_WORKER_CONCURRENCY"]) + 2
+    per_worker = int(config["OUTLAY_WORKER_CONCURRENCY"]) * 2 + 2  # as `worker` sizes its pool
     total = api_pods * per_api + worker_pods * per_worker + 1  # + the migration job
     assert total <= POSTGRES_MAX_CONNECTIONS - RESERVED
     guide = (DEPLOY / "README.md").read_text(encoding="utf-8")
