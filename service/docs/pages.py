@@ -31,25 +31,31 @@ PREFERRED = f"{SCHEMA_PATH}/swagger"  # the one with "try it out" that every dev
 _FAVICON = "<link rel='icon' href='data:,'>"
 
 
+def _url(folder: str, name: str) -> str:
+    """A bundle's address; the pinned version in the query makes browsers drop a cached
+    copy when the pin moves (the files are cached for a day)."""
+    version = next(p.version for p in assets.pins() if p.dir == folder)
+    return f"{ASSETS_PATH}/{folder}/{name}?v={version}"
+
+
 def render_plugins() -> list[OpenAPIRenderPlugin]:
-    a = ASSETS_PATH
     return [
         SwaggerRenderPlugin(
             path=["/", "/swagger"],
-            js_url=f"{a}/swagger-ui/swagger-ui-bundle.js",
-            css_url=f"{a}/swagger-ui/swagger-ui.css",
-            standalone_preset_js_url=f"{a}/swagger-ui/swagger-ui-standalone-preset.js",
+            js_url=_url("swagger-ui", "swagger-ui-bundle.js"),
+            css_url=_url("swagger-ui", "swagger-ui.css"),
+            standalone_preset_js_url=_url("swagger-ui", "swagger-ui-standalone-preset.js"),
             favicon=_FAVICON,
         ),
         RedocRenderPlugin(
-            js_url=f"{a}/redoc/redoc.standalone.js", google_fonts=False, favicon=_FAVICON
+            js_url=_url("redoc", "redoc.standalone.js"), google_fonts=False, favicon=_FAVICON
         ),
         ScalarRenderPlugin(
-            js_url=f"{a}/scalar/standalone.js",
-            css_url=f"{a}/outlay-scalar.css",
+            js_url=_url("scalar", "standalone.js"),
+            css_url=f"{ASSETS_PATH}/outlay-scalar.css",
             favicon=_FAVICON,
-            # Scalar's own fonts come from its CDN; the system's fonts do.
-            # Nor does anything else: no AI agent, no hosted developer tools.
+            # Scalar would load its fonts from its CDN: the system's fonts stand in. Its AI
+            # agent and hosted developer tools need the internet too, so they are off.
             options={
                 "withDefaultFonts": False,
                 "hideClientButton": True,
