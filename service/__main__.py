@@ -52,6 +52,7 @@ def cmd_serve(settings: config.Settings, _: argparse.Namespace) -> int:
 
 async def _worker(settings: config.Settings) -> None:
     from service.companies.sync import sync_registry  # noqa: PLC0415
+    from service.figures.rates import sync_rates  # noqa: PLC0415
     from service.jobs.runner import running_worker  # noqa: PLC0415
     from service.observability import metrics  # noqa: PLC0415
 
@@ -67,6 +68,7 @@ async def _worker(settings: config.Settings) -> None:
         async with pool.acquire() as conn:
             await db.migrate(conn)
             await sync_registry(conn)
+            await sync_rates(conn)
         async with running_worker(pool, settings) as worker:
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGTERM, signal.SIGINT):
@@ -83,10 +85,12 @@ def cmd_worker(settings: config.Settings, _: argparse.Namespace) -> int:
 
 async def _migrate(url: str) -> list[str]:
     from service.companies.sync import sync_registry  # noqa: PLC0415
+    from service.figures.rates import sync_rates  # noqa: PLC0415
 
     async with db.pool_lifespan(url, min_size=1, max_size=1) as pool, pool.acquire() as conn:
         applied = await db.migrate(conn)
         await sync_registry(conn)
+        await sync_rates(conn)
         return applied
 
 

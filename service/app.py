@@ -23,6 +23,8 @@ from service.companies.api import CompanyController
 from service.companies.sync import sync_registry
 from service.config import Settings
 from service.docs import pages as docs_pages
+from service.figures.api import FigureController
+from service.figures.rates import sync_rates
 from service.jobs.api import JobController
 from service.jobs.runner import running_worker
 from service.observability import metrics
@@ -127,6 +129,7 @@ def create_app(settings: Settings) -> Litestar:
             async with pool.acquire() as conn:
                 await db.migrate(conn)
                 await sync_registry(conn)
+                await sync_rates(conn)
             app.state.pool = pool
             app.state.acquire_timeout = settings.db_acquire_timeout
             # Parse processes for the API's own CPU work (reprocessing): the worker's when it
@@ -161,6 +164,7 @@ def create_app(settings: Settings) -> Litestar:
             JobController,
             ClaimController,
             CompanyController,
+            FigureController,
             TotalsController,
             live,
             ready,
@@ -191,6 +195,7 @@ def openapi_config() -> OpenAPIConfig:
             Tag(name="articles", description="Submit and read articles."),
             Tag(name="claims", description="Spending claims with their evidence."),
             Tag(name="companies", description="The spenders and their figures."),
+            Tag(name="figures", description="One sourced number per company, year and kind."),
             Tag(name="totals", description="Consolidated sums of one-year figures."),
             Tag(name="health", description="Liveness and readiness."),
         ],

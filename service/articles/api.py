@@ -7,7 +7,7 @@ from concurrent.futures import Executor
 from datetime import date
 from typing import Annotated, Literal
 
-from litestar import Controller, Response, get, post
+from litestar import Controller, Response, delete, get, post
 from litestar.datastructures import State
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, QueryParameter
@@ -29,6 +29,7 @@ from service.articles.schemas import (
 from service.claims import queries as claims
 from service.docs import examples as ex
 from service.errors import FieldError, ProblemError, not_found, problem_responses
+from service.figures import refresh as figures
 from service.http import Conn, Cursor, Limit
 from service.jobs.runner import parse_pool
 
@@ -303,3 +304,22 @@ class ArticleController(Controller):
             text=text,
             claims=await claims.for_article(conn, article_id),
         )
+
+    @delete(
+        "/{article_id:int}",
+        status_code=204,
+        summary="Delete an article",
+        operation_id="deleteArticle",
+        description=(
+            "Removes the article and its claims, and takes them out of every figure and total in "
+            "the same transaction. Copies of it stay, the earliest becoming the original."
+        ),
+        responses=problem_responses(400, 404, 503),
+    )
+    async def remove(self, article_id: ArticleId, conn: Conn) -> None:
+        async with conn.transaction():
+            copies = await queries.delete(conn, article_id)
+            if copies is None:
+                raise not_found(f"article {article_id}")
+            for changed in (article_id, *copies):
+                await figures.article_changed(conn, changed)

@@ -27,6 +27,7 @@ from service.companies import queries as companies
 from service.companies.registry import Registry, load_registry
 from service.config import Settings
 from service.fetch import encoding
+from service.figures import refresh as figures
 from service.jobs import queue
 from service.observability import metrics
 
@@ -150,6 +151,7 @@ async def store(
             company_ids=ids,
             extractor_version=result.extractor_version,
         )
+        await figures.article_changed(conn, article_id)
     return True
 
 

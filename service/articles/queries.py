@@ -145,3 +145,24 @@ async def set_fetched(
         article_id, lease, raw, encoding,
     )  # fmt: skip
     return status.endswith(" 1")
+
+
+# Copies of a deleted article now copy the earliest of them, which becomes the original.
+REPOINT_COPIES = """
+WITH copies AS (SELECT id FROM article WHERE duplicate_of = $1),
+heir AS (SELECT min(id) AS id FROM copies)
+UPDATE article a SET duplicate_of = CASE WHEN a.id = heir.id THEN NULL ELSE heir.id END,
+       updated_at = now()
+FROM heir WHERE a.id IN (SELECT id FROM copies)
+RETURNING a.id
+"""
+
+
+async def delete(conn: asyncpg.Connection, article_id: int) -> list[int] | None:
+    """Delete the article and its claims; the ids of its copies, or None if there was none.
+
+    The caller holds the transaction and brings the figures up to date.
+    """
+    copies = [r["id"] for r in await conn.fetch(REPOINT_COPIES, article_id)]
+    status = await conn.execute("DELETE FROM article WHERE id = $1", article_id)
+    return copies if status.endswith(" 1") else None

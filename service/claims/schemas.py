@@ -24,6 +24,18 @@ class Evidence(msgspec.Struct, frozen=True):
     end: Annotated[int, msgspec.Meta(description="End offset: text == article.text[start:end].")]
 
 
+class ClaimUsd(msgspec.Struct, frozen=True):
+    """The amount in US dollars at the yearly average rate of the claim's year."""
+
+    amount_low: int
+    amount_high: int
+    rate: Annotated[float, msgspec.Meta(description="Units of the stated currency per USD.")]
+    rate_year: Annotated[
+        int | None,
+        msgspec.Meta(description="The year whose rate was used (the latest for a recent year)."),
+    ]
+
+
 class Claim(msgspec.Struct, frozen=True):
     """A sentence in which a named spender is said to have spent, spend or plan to spend money."""
 
@@ -60,6 +72,15 @@ class Claim(msgspec.Struct, frozen=True):
         str,
         msgspec.Meta(
             description="ISO 4217 code of the stated currency (USD for $, CNY for 元, EUR for €)."
+        ),
+    ]
+    usd: Annotated[
+        ClaimUsd | None,
+        msgspec.Meta(
+            description=(
+                "The amount in US dollars at the yearly average rate; null for a currency "
+                "without rates."
+            )
         ),
     ]
     year: Annotated[

@@ -10,7 +10,7 @@ from litestar.params import PathParameter, QueryParameter
 
 from service import pagination
 from service.companies import queries
-from service.companies.schemas import CompanyDetail, CompanyPage, Figure
+from service.companies.schemas import CompanyDetail, CompanyPage, YearFigure
 from service.docs import examples as ex
 from service.errors import not_found, problem_responses
 from service.http import Conn, Cursor, Limit
@@ -86,7 +86,7 @@ class CompanyController(Controller):
         if company is None:
             raise not_found(f"company {slug!r}")
         figures = msgspec.convert(
-            [dict(r) for r in await totals.company_figures(conn, slug=slug)], list[Figure]
+            [dict(r) for r in await totals.company_figures(conn, slug=slug)], list[YearFigure]
         )
         return CompanyDetail(
             **{f: getattr(company, f) for f in company.__struct_fields__}, figures=figures

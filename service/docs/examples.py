@@ -61,6 +61,7 @@ def _claim(
         "quarter": None,
         "category": category,
         "status": status,
+        "usd": {"amount_low": low, "amount_high": high, "rate": 1.0, "rate_year": 2025},
         "evidence": _evidence(evidence),
         "confidence": 0.9,
         "extractor_version": "rules-1",
@@ -188,6 +189,13 @@ def article_id() -> Any:
 
 def example(summary: str, value: Any) -> Example:
     return Example(summary=summary, value=Verbatim(value))
+
+
+def keeping_nulls(
+    *, summary: str | None = None, description: str | None = None, value: Any = None
+) -> Example:
+    """`Example(...)` whose value keeps its null fields in the document."""
+    return Example(summary=summary, description=description, value=Verbatim(value))
 
 
 def ok(container: Any, description: str, *examples: Example) -> ResponseSpec:

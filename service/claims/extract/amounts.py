@@ -36,7 +36,7 @@ _LATIN_PREFIX = (
 )
 _LATIN_SCALE = (
     r"(?:mil\s+millones|trillions?|billions?|millions?|thousand|milliards?|milliarden|milliarde|"
-    r"millionen|billionen|miliard[io]|milioni|millones|billones|crores?|lakhs?|"
+    r"millionen|billionen|miliard[io]|milioni|millones|billones|lakh\s+crores?|crores?|lakhs?|"
     r"tn|tln|bn|bln|mn|mln|mm|mio|mrd|mds?|bil|md|cr|[bmkt])\.?"
 )
 _LATIN_SUFFIX = (
@@ -51,7 +51,7 @@ _LATIN_ATOM = re.compile(
     rf"(?P<pre>{_LATIN_PREFIX})?\s?"
     rf"(?:(?P<lo>{_NUM})(?:\s?(?P<loscale>{_LATIN_SCALE})(?![A-Za-z]))?"
     rf"\s*(?P<sep>-|–|—|~|to|à|bis)\s*(?P<pre2>{_LATIN_PREFIX})?\s?)?"
-    rf"(?P<num>{_NUM})(?:\s?(?P<scale>{_LATIN_SCALE})(?![A-Za-z]))?"
+    rf"(?P<num>{_NUM})(?:(?:\s?|-)(?P<scale>{_LATIN_SCALE})(?![A-Za-z]))?"
     rf"(?:\s?(?P<suf>{_LATIN_SUFFIX})(?![A-Za-z]))?",
     re.IGNORECASE,
 )
