@@ -184,6 +184,10 @@ _EXAMPLES: dict[int, tuple[str, str, list[FieldError] | None]] = {
         "only http and https URLs are accepted",
         [FieldError(field="url", source="body", message="only http and https URLs are accepted")],
     ),
+    # The codes the partner-access guards answer with, so their examples read true once added.
+    401: ("unauthorized", "a valid API key is required", None),
+    403: ("insufficient_scope", "this operation needs an API key with the write scope", None),
+    429: ("rate_limited", "over the rate limit; retry after 12 s", None),
     500: ("server_error", "the server failed; the request id identifies it", None),
     503: ("database_unavailable", "the database is not reachable", None),
 }
@@ -191,7 +195,12 @@ _EXAMPLES: dict[int, tuple[str, str, list[FieldError] | None]] = {
 
 def _example(status: int) -> Example:
     code, detail, errors = _EXAMPLES.get(
-        status, (HTTPStatus(status).phrase.lower().replace(" ", "_"), "see the detail", None)
+        status,
+        (
+            HTTPStatus(status).phrase.lower().replace(" ", "_"),
+            _DESCRIPTIONS.get(status, HTTPStatus(status).description),
+            None,
+        ),
     )
     body = Problem(
         type=f"/problems/{code.replace('_', '-')}",
