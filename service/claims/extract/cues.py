@@ -204,7 +204,10 @@ COMPARED_BEFORE = re.compile(
 OWN_BEFORE = re.compile(
     r"\b(?:its|their|the\s+company['’]s|own)\s+(?:[\w-]+\s+){0,3}$"
     r"|\b(?:prior|previous|earlier|initial|original)\s+$"
-    r"|\b(?:it|they|the\s+company)\s+(?:had\s+|has\s+|previously\s+)?$",
+    r"|\b(?:it|they|the\s+(?:[\w-]+\s+){0,2}(?:company|firm|group|giant|maker))"
+    r"\s+(?:(?:had|has|previously|initially|originally)\s+){0,2}$"
+    # "廣達則宣布，今年資本支出預估約…": a company's announcement of its own estimate.
+    r"|(?:宣布|宣佈|公布|發布|发布)[^。；，,]{0,4}[，,]?[^。；]{0,12}$",
     _I,
 )
 EARLIER_FORECAST_AFTER = re.compile(
