@@ -103,6 +103,11 @@ _NATIONALITY = (
 )
 
 
+_CJK_REFS = frozenset({"同社", "同グループ", "이 회사", "이회사", "동사", "회사"})
+# The topic of a Japanese or Korean sentence is marked: "ソフトバンクグループは", "삼성전자는".
+_TOPIC_AFTER = re.compile(r"(?:グループ|ホールディングス)?(?:は|는|은)")
+
+
 def _country_of(ref: Mention) -> str | None:
     if ref.kind != "ref" or len(ref.name) < 8:
         return None
@@ -110,7 +115,10 @@ def _country_of(ref: Mention) -> str | None:
 
 
 def resolve_ref(
-    ref: Mention, earlier: list[tuple[Mention, str]], registry: Registry | None = None
+    ref: Mention,
+    earlier: list[tuple[Mention, str]],
+    registry: Registry | None = None,
+    text: str | None = None,
 ) -> Spender | None:
     """A back-reference ("it", "the company", "该公司") stands for the last payer named before:
     of the country it names, if it names one; a company that received money earlier is still
@@ -121,6 +129,10 @@ def resolve_ref(
         for mention, r in reversed(before):
             company = registry.by_slug.get(mention.key) if mention.kind == "company" else None
             if company is not None and company.country == country and r != "modifier":
+                return as_spender(mention, explicit=False)
+    if text is not None and ref.name in _CJK_REFS:
+        for mention, r in reversed(before):
+            if r in {"normal", "agent"} and _TOPIC_AFTER.match(text, mention.end):
                 return as_spender(mention, explicit=False)
     for mention, r in reversed(before):
         if r in {"normal", "agent"}:
@@ -207,7 +219,7 @@ def choose(
         if id(m) in skipped:
             continue
         if m.kind == "ref":
-            resolved = resolve_ref(m, earlier() + mentions, registry)
+            resolved = resolve_ref(m, earlier() + mentions, registry, text)
             return resolved, resolved is not None
         if m.kind == "company":
             run = listed_with(text, plain, i)

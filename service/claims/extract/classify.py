@@ -22,8 +22,12 @@ INVESTOR_KINDS = frozenset({"investor", "fund"})
 
 _GOODS_AFTER = re.compile(
     r"\s+(?:worth\s+)?of\s+(?:[\w-]+\s+){0,2}?(?:computing|compute|chips?|GPUs?|servers?|capacity"
-    r"|power|equipment|hardware|memory|cloud|services?|electricity|energy)\b",
+    r"|power|equipment|hardware|memory|cloud|services?|electricity|energy|stock|shares)\b",
     re.I,
+)
+# "an all-stock deal valued at about $9 billion": the price of a deal, not a valuation.
+_DEAL_BEFORE = re.compile(
+    r"\b(?:deal|transaction|acquisition|takeover|merger|offer)\s+(?:was\s+)?$", re.I
 )
 _PAID_IN_BEFORE = re.compile(r"(?:\bin|\ball)[\s-]$", re.I)
 _PAID_IN_AFTER = re.compile(r"\s+(?:and\s+stock|deal|offer|transaction|acquisition)\b", re.I)
@@ -48,6 +52,10 @@ class Cues:
                 and (
                     _PAID_IN_BEFORE.search(text, max(0, s - 5), s) or _PAID_IN_AFTER.match(text, e)
                 )
+            )
+            and not (
+                text[s:e].lower() in {"valued", "valuation"}
+                and _DEAL_BEFORE.search(text, max(0, s - 30), s)
             )
         ]
 

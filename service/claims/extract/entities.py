@@ -87,7 +87,7 @@ def matcher(registry: Registry) -> Matcher:
 
 _SUFFIX = (
     r"(?:Inc|Corp|Corporation|Co|Company|Ltd|Limited|Group|Holdings|Technologies|Technology|"
-    r"Capital|Partners|Ventures|Enterprises|Systems|Semiconductor|Electronics|Motors|Telecom|Networks|"
+    r"Capital|Partners|Ventures|Enterprises|Gruppe|Holding|Systems|Semiconductor|Electronics|Motors|Telecom|Networks|"
     r"Industries|Investments|Energy|Bank|AG|SE|SA|NV|PLC|plc|LLC|GmbH|AB|ASA|KK)\b\.?"
 )
 _CAP = r"[A-Z][A-Za-z0-9&'\-]*(?:\.[A-Za-z]+)?"
@@ -121,6 +121,8 @@ _SUFFIX_WORDS = (
     " Partners",
     " Ventures",
     " Enterprises",
+    " Gruppe",
+    " Holding",
     " Systems",
     " Semiconductor",
     " Electronics",
@@ -183,7 +185,7 @@ _EU_DESCRIBED_NAME = re.compile(
 _LEAD_NAME = re.compile(
     r"(?P<name>[A-Z][A-Za-z0-9]*(?:-[A-Z][A-Za-z0-9]*)?)\s+(?:(?:also|now|still|will|plans?\s+to"
     r"|intends?\s+to|aims?\s+to|expects?\s+to|is\s+set\s+to|prévoit\s+d['’]|compte|va|entend"
-    r"|souhaite|will|plant|wird|möchte|kündigte|a\s+annoncé|hat)\s+){1,2}"
+    r"|souhaite|will|plant|wird|möchte|kündigte|a\s+annoncé|hat)\s*){1,2}"
     r"(?:invest|spend|pour|inject|injecter|investir|dépenser|consacrer|seine\s+Investitionen"
     r"|rund|mehr|bis|insgesamt)\w*"
 )
@@ -245,6 +247,12 @@ _NOT_NAMES = frozenset(
         "Indian",
         "Taiwanese",
         "AI",
+        "Die",
+        "Der",
+        "Das",
+        "Le",
+        "La",
+        "Les",
     }
 )
 _PRONOUN = re.compile(r"(?<![A-Za-z])(?:[Ii]ts?|[Tt]hey|[Tt]heir)(?![A-Za-z])")

@@ -19,6 +19,9 @@ def _cues(joined: str) -> tuple[str, ...]:
 
 CUES: dict[str, tuple[str, ...]] = {
     "spend": _cues(
+        "deploy|deploys|deployed|deploying|source|sourcing|procure*|procurement|采购|採購|調達|"
+        "구매|구입|achat|achats|einkauf*|beschaff*|recherche et développement|"
+        "forschung und entwicklung|has been investing|have been investing|has been spending|"
         "forschungs- und entwicklungs*|forschungsausgaben|entwicklungsausgaben|"
         "investitionsbudget|배정|할당|편성|getätigt|tätigen|kosten|kostet|kosteten|kosten soll|"
         "coût|coûts|"
@@ -83,7 +86,8 @@ CUES: dict[str, tuple[str, ...]] = {
         "データセンター|人工知能"
     ),
     "physical": _cues(
-        "fabrik|fabriken|werk|werke|standort|factory|factories|fab|fabs|fabrication|plant|plants|"
+        "fibre|fiber|glasfaser|réseau|réseaux|netz|netze|5g|光纤|光纖|fabrik|fabriken|werk|"
+        "werke|standort|factory|factories|fab|fabs|fabrication|plant|plants|"
         "facility|facilities|"
         "manufacturing|infrastructure|network|networks|usine|usines|werk|werke|基础设施|"
         "基礎設施|工厂|工廠|晶圆厂|產線|产线|공장|工場"
@@ -125,7 +129,9 @@ CUES: dict[str, tuple[str, ...]] = {
         "예정|방침|計画|予定|方針"
     ),
     "actual": _cues(
-        "てきた|過去|过去|지난|déjà réalisé|a réalisé|ont réalisé|déjà|bereits|이미|a investi|"
+        "だった|였다|이었다|has been investing|have been investing|has been spending|beliefen|"
+        "belief|beläuft|lagen|erreichte|erreichten|てきた|過去|过去|지난|déjà réalisé|"
+        "a réalisé|ont réalisé|déjà|bereits|이미|a investi|"
         "a dépensé|a consacré|a injecté|ont investi|investierte|"
         "investierten|ausgegeben|hatte|gab|gaben|払い込んだ|既に|すでに|支出した|썼|투입됐|"
         "투입했|들였|invirtió|gastó|"

@@ -91,6 +91,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"(?P<qf2>fiscal[\s-]+)?quarter(?:\s+(?:of\s+)?(?P<qf3>fiscal\s+(?:year\s+)?)?(?P<qy>20\d\d))?"
             r"|\b(?P<qf4>F)?Q(?P<qn>[1-4])(?:\s?(?:FY\s?)?['‘’]?(?P<qy2>(?:20)?\d\d)\b)?"
             r"|\b(?P<qn2>[1-4])Q\s?(?P<qy3>(?:20)?\d\d)?\b"
+            r"|(?P<qy5>20\d\d)\s?(?:财年|財年|财政年度|財政年度)\s?第?(?P<qn4>[一二三四1-4])\s?(?:季度|季)"
             r"|(?:(?P<qy4>20\d\d)\s?年?\s?)?第?(?P<qn3>[一二三四1-4１-４])\s?(?P<qf5>财|財)?(?:季度|季|四半期|분기)"
             r"|(?P<qctx>当季|本季度|该季度|這季|当期|이번\s?분기)"
             r"|\b(?P<qfr>premier|deuxième|second|troisième|quatrième)\s+trimestre"

@@ -98,7 +98,9 @@ def _mention(kind: str, m: re.Match[str], text: str) -> PeriodMention | None:
     if kind in {"multi_year", "cumulative", "quarter_context"}:
         return PeriodMention(start=s, end=e, kind=kind)
     if kind == "quarter":
-        fiscal = any(g.get(k) for k in ("qf1", "qf2", "qf3", "qf4", "qf5"))
+        fiscal = any(g.get(k) for k in ("qf1", "qf2", "qf3", "qf4", "qf5", "qy5"))
+        if g.get("qn3") and text[s - 1 : s] in {"前", "后", "後"}:
+            return None  # "前三季": the first three quarters, no one quarter
         if g.get("qctx"):
             return PeriodMention(start=s, end=e, kind="quarter_context")
         raw = (
@@ -109,12 +111,13 @@ def _mention(kind: str, m: re.Match[str], text: str) -> PeriodMention | None:
             or g.get("qfr")
             or g.get("qde")
             or g.get("qmon")
+            or g.get("qn4")
         )
         key = (raw or "").lower()
         quarter = words.ORD.get(key)
         if quarter is None:
             return None
-        y = g.get("qy") or g.get("qy2") or g.get("qy3") or g.get("qy4")
+        y = g.get("qy") or g.get("qy2") or g.get("qy3") or g.get("qy4") or g.get("qy5")
         rel = words.REL.get(_norm(g["qrel"])) if g.get("qrel") else None
         if g.get("qrel") and fiscal:
             rel = rel or 0
@@ -169,7 +172,7 @@ def _mention(kind: str, m: re.Match[str], text: str) -> PeriodMention | None:
         return PeriodMention(
             start=s, end=e, kind="year", rel=words.REL[_norm(g.get("rel") or g["relcjk"])]
         )
-    if words.NOT_A_PERIOD_BEFORE.search(text, max(0, s - 16), s) or words.DEADLINE_AFTER.match(
+    if words.NOT_A_PERIOD_BEFORE.search(text, max(0, s - 24), s) or words.DEADLINE_AFTER.match(
         text, e
     ):
         return PeriodMention(start=s, end=e, kind="deadline")

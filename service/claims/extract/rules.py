@@ -22,7 +22,7 @@ from service.claims.extract.periods import Period, find_periods
 from service.claims.extract.sentences import clause_breaks, clause_of, sentences
 from service.companies.registry import Registry, load_registry
 
-VERSION = "1.4.0"
+VERSION = "1.5.0"
 
 _PARAGRAPH = re.compile(r"[^\n]+")
 
@@ -212,6 +212,7 @@ def _sentence_claims(
             # the same year ("up from the $75 billion it forecast in February").
             earlier_forecast = bool(
                 cues.EARLIER_FORECAST_AFTER.match(text, amount.end, clause[1])
+                or _PRIOR_FORECAST_BEFORE.search(text, max(s, amount.start - 50), amount.start)
                 or _PREVIOUSLY_AFTER.match(text, amount.end, e)
             )
             year = prev_period.year if earlier_forecast else prev_period.year - 1
@@ -301,6 +302,12 @@ def _sentence_claims(
     return out
 
 
+# "up from its prior forecast of $85 billion": the same year's earlier plan.
+_PRIOR_FORECAST_BEFORE = re.compile(
+    r"\b(?:prior|previous|earlier|initial|original)\s+(?:forecast|guidance|estimate|outlook"
+    r"|projection|plan|target|range)\s+(?:of\s+)?(?:about\s+|around\s+|roughly\s+)?$",
+    re.I,
+)
 # "to $527 billion, from $465 billion previously": an earlier forecast of the same year.
 _PREVIOUSLY_AFTER = re.compile(
     r"\s*,?\s*(?:previously|earlier|before|auparavant|zuvor|bisher)\b", re.I
