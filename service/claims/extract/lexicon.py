@@ -19,7 +19,8 @@ def _cues(joined: str) -> tuple[str, ...]:
 
 CUES: dict[str, tuple[str, ...]] = {
     "spend": _cues(
-        "deploy|deploys|deployed|deploying|source|sourcing|procure*|procurement|采购|採購|調達|"
+        "promis|promet|promettent|s'est engagé|engagé|put in|poured in|deploy|deploys|deployed|"
+        "deploying|source|sourcing|procure*|procurement|采购|採購|調達|"
         "구매|구입|achat|achats|einkauf*|beschaff*|recherche et développement|"
         "forschung und entwicklung|has been investing|have been investing|has been spending|"
         "forschungs- und entwicklungs*|forschungsausgaben|entwicklungsausgaben|"
@@ -77,7 +78,8 @@ CUES: dict[str, tuple[str, ...]] = {
         "併購|인수|買収"
     ),
     "ai": _cues(
-        "centros de datos|centro de datos|centri dati|centri di dati|inteligencia artificial|"
+        "芯片|晶片|超节点|超節點|集群|叢集|centros de datos|centro de datos|centri dati|"
+        "centri di dati|inteligencia artificial|"
         "intelligenza artificiale|ai infrastructure|AI基础设施|AI基礎設施|AI인프라|AI 인프라|"
         "AIインフラ|artificial intelligence|data center*|data centre*|datacenter*|datacentre*|"
         "compute|computing capacity|computing power|gpu|gpus|accelerator*|supercomput*|server|"

@@ -22,7 +22,7 @@ from service.claims.extract.periods import Period, find_periods
 from service.claims.extract.sentences import clause_breaks, clause_of, sentences
 from service.companies.registry import Registry, load_registry
 
-VERSION = "1.5.0"
+VERSION = "1.6.0"
 
 _PARAGRAPH = re.compile(r"[^\n]+")
 
@@ -162,7 +162,7 @@ def _sentence_claims(
                 subject = history.subject()
                 if subject is not None:
                     spender = attribution.as_spender(subject, explicit=False)
-        if spender is None:
+        if spender is None or spender.kind == "public":
             continue
         company = registry.by_slug.get(spender.key) if spender.kind == "company" else None
         fy_end = company.fiscal_year_end_month if company else 12
@@ -171,6 +171,7 @@ def _sentence_claims(
             for p in sent_periods
             if p.kind != "deadline"
             and (p.kind != "cumulative" or w.distance("actual", clause_only=True) is not None)
+            and not (p.kind == "cumulative" and any(q.kind == "ytd" for q in sent_periods))
         ]
         earlier_forecast = False
         mention = classify.pick_period(w, candidates, sent)
@@ -247,6 +248,8 @@ def _sentence_claims(
         )
         if _expected_of_spender(text, roles, spender, amount):
             status, status_said = "estimate", True
+        elif status == "estimate" and _forecast_by_spender(text, roles, spender, sentence_cues):
+            status = "planned"  # "光寶科則預估…", "Amazon forecasts …": its own guidance
         if earlier_forecast and out:
             # The figure a forecast was raised from is the same kind of figure as the new one.
             status = out[-1].out.status
@@ -323,7 +326,11 @@ def _carried(
 ) -> attribution.Spender | None:
     """The spender a sentence without one is about: named just before, or the last claimant."""
     if history:
-        previous = [(m, r) for m, r in history[-1] if r in {"normal", "agent"} and m.kind != "ref"]
+        previous = [
+            (m, r)
+            for m, r in history[-1]
+            if r in {"normal", "agent"} and m.kind not in {"ref", "public"}
+        ]
         if previous:
             plain = [m for m, _ in history[-1]]
             last = previous[-1][0]
@@ -342,7 +349,7 @@ def _carried(
         return attribution.Spender(kind=kind, key=key, explicit=False)
     for sentence in reversed(history[-CARRY_SENTENCES:]):
         for m, r in reversed(sentence):
-            if r in {"normal", "agent"} and m.kind != "ref":
+            if r in {"normal", "agent"} and m.kind not in {"ref", "public"}:
                 return attribution.as_spender(m, explicit=False)
     return None
 
@@ -382,6 +389,24 @@ def _expected_of_spender(
         and m.end <= amount.start
         and cues.EXPECTED_OF.search(text, max(0, m.start - 20), m.start)
         for m, _ in roles
+    )
+
+
+_OWN_FORECAST_GAP = re.compile(r"\s?(?:則|则|也|亦|，|,)?\s?$")
+
+
+def _forecast_by_spender(
+    text: str,
+    roles: list[tuple[Mention, str]],
+    spender: attribution.Spender,
+    sentence_cues: classify.Cues,
+) -> bool:
+    """The spender itself is the subject of the forecast word: its own guidance."""
+    ends = [m.end for m, r in roles if m.key == spender.key and r == "normal"]
+    return any(
+        0 <= s - end <= 3 and _OWN_FORECAST_GAP.fullmatch(text, end, s)
+        for s, _ in sentence_cues.spans("estimate_strong")
+        for end in ends
     )
 
 
