@@ -185,11 +185,14 @@ _EU_DESCRIBED_NAME = re.compile(
 # one capitalised word opening a sentence whose verb is spending. People's names come as two
 # words ("Andy Jassy said"), and a surname alone rarely plans to invest.
 _LEAD_NAME = re.compile(
-    r"(?P<name>[A-Z][A-Za-z0-9]*(?:-[A-Z][A-Za-z0-9]*)?)\s+(?:(?:also|now|still|will|plans?\s+to"
+    r"(?P<name>[A-Z][A-Za-z0-9]*(?:-[A-Z][A-Za-z0-9]*)?)\s+(?:(?:(?:also|now|still|will|plans?\s+to"
     r"|intends?\s+to|aims?\s+to|expects?\s+to|is\s+set\s+to|prévoit\s+d['’]|compte|va|entend"
     r"|souhaite|will|plant|wird|möchte|kündigte|a\s+annoncé|hat)\s*){1,2}"
     r"(?:invest|spend|pour|inject|injecter|investir|dépenser|consacrer|seine\s+Investitionen"
     r"|rund|mehr|bis|insgesamt)\w*"
+    # With no auxiliary, only a finite spending verb: "Prologis prévoit", "Crusoe invests".
+    r"|(?:prévoit|pledged|pledges|commits|committed|invests|invested|investit|investiert"
+    r"|spends|promet|dépense)\b)"
 )
 _COMMON_NOUN = re.compile(
     r"(?:ung|ungen|ion|ionen|heit|keit|schaft|tum|nis|ismus|ment|ments|age|ages|ité|ités)$"

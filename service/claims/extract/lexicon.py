@@ -19,6 +19,7 @@ def _cues(joined: str) -> tuple[str, ...]:
 
 CUES: dict[str, tuple[str, ...]] = {
     "spend": _cues(
+        "資金が必要|필요한 자금|所需资金|所需資金|쓰인다|쓰일|사용된다|투입된다|充当|用于|用於|"
         "promis|promet|promettent|s'est engagé|engagé|put in|poured in|deploy|deploys|deployed|"
         "deploying|source|sourcing|procure*|procurement|采购|採購|調達|"
         "구매|구입|achat|achats|einkauf*|beschaff*|recherche et développement|"
@@ -131,7 +132,8 @@ CUES: dict[str, tuple[str, ...]] = {
         "예정|방침|計画|予定|方針"
     ),
     "actual": _cues(
-        "だった|였다|이었다|has been investing|have been investing|has been spending|beliefen|"
+        "bought|acquired|purchased|completed|だった|였다|이었다|has been investing|"
+        "have been investing|has been spending|beliefen|"
         "belief|beläuft|lagen|erreichte|erreichten|てきた|過去|过去|지난|déjà réalisé|"
         "a réalisé|ont réalisé|déjà|bereits|이미|a investi|"
         "a dépensé|a consacré|a injecté|ont investi|investierte|"

@@ -22,7 +22,7 @@ from service.claims.extract.periods import Period, find_periods
 from service.claims.extract.sentences import clause_breaks, clause_of, sentences
 from service.companies.registry import Registry, load_registry
 
-VERSION = "1.6.0"
+VERSION = "1.7.0"
 
 _PARAGRAPH = re.compile(r"[^\n]+")
 
@@ -259,7 +259,7 @@ def _sentence_claims(
             (
                 c.out.category
                 for c in reversed(claims + out)
-                if c.key == (spender.kind, spender.key)
+                if c.key == (spender.kind, spender.key) and c.out.category != "acquisition"
             ),
             None,
         )
@@ -392,6 +392,8 @@ def _expected_of_spender(
     )
 
 
+# Chinese forecast words a company uses of its own figures when it opens the sentence.
+_OWNABLE_FORECASTS = frozenset({"預估", "预估", "預期", "预期", "預測", "预测"})
 _OWN_FORECAST_GAP = re.compile(r"\s?(?:則|则|也|亦|，|,)?\s?$")
 
 
@@ -403,6 +405,12 @@ def _forecast_by_spender(
 ) -> bool:
     """The spender itself is the subject of the forecast word: its own guidance."""
     ends = [m.end for m, r in roles if m.key == spender.key and r == "normal"]
+    spans = sentence_cues.spans("estimate_strong")
+    leads = any(
+        m.key == spender.key and r == "normal" and m.start == sentence_cues.start for m, r in roles
+    )
+    if leads and spans and all(text[a:b] in _OWNABLE_FORECASTS for a, b in spans):
+        return True  # "聯發科今年研發費用預估將突破…": the company's own projection
     return any(
         0 <= s - end <= 3 and _OWN_FORECAST_GAP.fullmatch(text, end, s)
         for s, _ in sentence_cues.spans("estimate_strong")
