@@ -272,3 +272,13 @@ def test_korean_forecast_verb_covers_every_figure() -> None:
         language="ko",
     )
     assert {c.status for c in found} == {"estimate"}
+
+
+def test_a_past_comparison_figure_is_actual_unless_it_was_guidance() -> None:
+    spent = claims("腾讯表示今年资本开支将低于此前预期，但仍将高于2024年的767亿元。", language="zh")
+    assert [(c.year, c.status) for c in spent] == [(2024, "actual")]
+    guided = claims(
+        "Meta is expected to spend $60 billion this year versus previous guidance of $38 billion.",
+        published=date(2025, 1, 24),
+    )
+    assert {(c.amount_low, c.status) for c in guided} >= {(38 * 10**9, "planned")}
