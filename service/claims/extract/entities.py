@@ -420,6 +420,8 @@ def find_mentions(text: str, start: int, end: int, registry: Registry) -> list[M
             s, e = m.start("n"), m.end("n")
             if any(ch in m.group("n") for ch in "季年月日度期一二三四"):
                 continue  # "一季度资本开支": a time, not a name
+            if text.startswith(("预计", "預計", "预估", "預估"), m.end("n")):
+                continue  # "摩根士丹利预计…": a forecaster, not the spender
             if not any(s < te and ts < e for ts, te in taken):
                 found.append(
                     Mention(start=s, end=e, kind="unknown", key=m.group("n"), name=m.group("n"))

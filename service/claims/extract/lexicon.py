@@ -134,7 +134,7 @@ CUES: dict[str, tuple[str, ...]] = {
     "actual": _cues(
         "bought|acquired|purchased|completed|だった|였다|이었다|has been investing|"
         "have been investing|has been spending|beliefen|"
-        "belief|beläuft|lagen|erreichte|erreichten|てきた|過去|过去|지난|déjà réalisé|"
+        "belief|beläuft|lagen|erreichte|erreichten|てきた|过去|지난|déjà réalisé|"
         "a réalisé|ont réalisé|déjà|bereits|이미|a investi|"
         "a dépensé|a consacré|a injecté|ont investi|investierte|"
         "investierten|ausgegeben|hatte|gab|gaben|払い込んだ|既に|すでに|支出した|썼|투입됐|"

@@ -22,7 +22,7 @@ from service.claims.extract.periods import Period, find_periods
 from service.claims.extract.sentences import clause_breaks, clause_of, sentences
 from service.companies.registry import Registry, load_registry
 
-VERSION = "1.7.1"
+VERSION = "1.7.2"
 
 _PARAGRAPH = re.compile(r"[^\n]+")
 
