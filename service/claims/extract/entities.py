@@ -198,7 +198,8 @@ _COMMON_NOUN = re.compile(
     r"(?:ung|ungen|ion|ionen|heit|keit|schaft|tum|nis|ismus|ment|ments|age|ages|ité|ités)$"
 )
 _UNKNOWN_CJK = re.compile(
-    r"(?<![\u4e00-\u9fff])(?P<n4>(?![该這这其等和与與及])[\u4e00-\u9fff]{2,6}?(?:集团|集團|公司|控股|银行|銀行))"
+    r"(?<![\u4e00-\u9fff])(?P<n4>(?![该這这其等和与與及])(?!高于|低于|高於|低於|较|較|比|对|對|向|由|从|從)"
+    r"[\u4e00-\u9fff]{2,6}?(?:集团|集團|公司|控股|银行|銀行))"
     r"(?=[\u4e00-\u9fff]{0,4}(?:计划|將|将|拟|宣布|投资|投入|斥资|规划|表示|预计))"
 )
 _NOT_NAMES = frozenset(

@@ -22,7 +22,7 @@ from service.claims.extract.periods import Period, find_periods
 from service.claims.extract.sentences import clause_breaks, clause_of, sentences
 from service.companies.registry import Registry, load_registry
 
-VERSION = "1.7.2"
+VERSION = "1.8.0"
 
 _PARAGRAPH = re.compile(r"[^\n]+")
 
@@ -369,15 +369,21 @@ def _carried_period(claims: list[Claim], si: int) -> Period | None:
     return None
 
 
+# A sentence opening as a breakdown of the figure before: "其中", "이 중", "このうち", "of which".
+_PART_LEAD = re.compile(
+    r"(?:其中|當中|当中|이\s?중|이\s?가운데|このうち|うち|[Oo]f\s+(?:that|this|which|the\s+total)"
+    r"|[Dd]ont|[Dd]avon)"
+)
+
+
 def _continues(sentence_cues: classify.Cues, claims: list[Claim], si: int) -> bool:
     """ "It had previously projected $60 billion to $65 billion.": a forecast with no spending
     word of its own, right after a sentence with a claim, is about the same spending."""
-    return bool(
-        claims
-        and claims[-1].sentence == si - 1
-        and (sentence_cues.spans("estimate_strong") or sentence_cues.spans("guidance"))
-        and not sentence_cues.spans("not_spend")
-    )
+    if not claims or claims[-1].sentence != si - 1 or sentence_cues.spans("not_spend"):
+        return False
+    if _PART_LEAD.match(sentence_cues.text, sentence_cues.start):
+        return True  # "이 중 반도체 부문이 46조원을 차지했다": a part of the figure before
+    return bool(sentence_cues.spans("estimate_strong") or sentence_cues.spans("guidance"))
 
 
 def _expected_of_spender(
