@@ -48,6 +48,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # How long a request waits for a connection, and a statement may run, before a 503.
     db_acquire_timeout: float = 5.0
     db_command_timeout: float = 30.0
+    # `worker` alone serves /metrics on this port (0: none); `serve` has them at /metrics.
+    metrics_port: int = 0
 
     @property
     def fetch_allow_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:

@@ -321,7 +321,11 @@ _NUMBER_WORDS = {
     "eight": 8, "nine": 9, "ten": 10, "ein": 1, "eine": 1, "einer": 1, "zwei": 2, "drei": 3,
     "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7, "acht": 8, "neun": 9, "zehn": 10, "un": 1,
     "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "sept": 7, "huit": 8, "neuf": 9,
-    "dix": 10,
+    "dix": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
+    "forty": 40, "fifty": 50, "hundred": 100, "elf": 11, "zwölf": 12, "fünfzehn": 15,
+    "zwanzig": 20, "dreißig": 30, "vierzig": 40, "fünfzig": 50, "hundert": 100, "onze": 11,
+    "douze": 12, "quinze": 15, "vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50,
+    "cent": 100,
 }  # fmt: skip
 # "eine Milliarde Euro", "fünf Milliarden Euro", "deux milliards d'euros", "one billion dollars".
 _WORD_ATOM = re.compile(

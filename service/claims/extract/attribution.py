@@ -28,6 +28,19 @@ _LIST_GAP = re.compile(
 _MODIFIER_AFTER = re.compile(
     r"^-(?:backed|owned|funded|led|controlled|based|affiliated|linked)\b", re.I
 )
+# "엔비디아와 손잡고", "NVIDIAと組んで", "gemeinsam mit Nvidia": a partner, not the payer.
+_PARTNER_AFTER = re.compile(
+    r"^(?:와|과)\s?(?:손잡고|함께|협력해|공동으로)|^と(?:組んで|共同で|提携して|協力して)"
+)
+_PARTNER_BEFORE = re.compile(
+    r"(?:\b(?:together|jointly|in\s+partnership)\s+with|\bgemeinsam\s+mit|\bzusammen\s+mit"
+    r"|\ben\s+partenariat\s+avec|\baux\s+côtés\s+de|与|與|联手|聯手)\s*$",
+    re.I,
+)
+_SPENDING_NOUN_AFTER = re.compile(
+    r"^(?:['’]s)?\s+(?:capital\s+(?:spending|expenditures?|investments?)|capex|spending|outlays?)\b",
+    re.I,
+)
 # "the Stargate venture, which aims to invest $500 billion": the relative clause's subject.
 _WHICH_SPENDS = re.compile(
     r"(?:\s+[\w-]+){0,2}\s*,?\s+(?:which|that|who)\s+(?:[\w-]+\s+){0,3}?"
@@ -52,8 +65,14 @@ def role(text: str, mention: Mention, sent_start: int) -> str:
     after = text[mention.end : mention.end + 40]
     if mention.kind == "ref":
         return "normal"
-    if _MODIFIER_AFTER.match(after):
+    if (
+        _MODIFIER_AFTER.match(after)
+        or _PARTNER_AFTER.match(after)
+        or _PARTNER_BEFORE.search(before)
+    ):
         return "modifier"
+    if _SPENDING_NOUN_AFTER.match(after):
+        return "normal"  # "a forecast for hyperscaler capital spending": whose spending
     if cues.AGENT_BEFORE.search(before):
         return "agent"
     if cues.SOURCE_BEFORE.search(before) or cues.SOURCE_AFTER.match(after):
@@ -84,6 +103,11 @@ _NATIONALITY = (
 )
 
 
+_CJK_REFS = frozenset({"同社", "同グループ", "이 회사", "이회사", "동사", "회사"})
+# The topic of a Japanese or Korean sentence is marked: "ソフトバンクグループは", "삼성전자는".
+_TOPIC_AFTER = re.compile(r"(?:グループ|ホールディングス)?(?:は|는|은)")
+
+
 def _country_of(ref: Mention) -> str | None:
     if ref.kind != "ref" or len(ref.name) < 8:
         return None
@@ -91,17 +115,24 @@ def _country_of(ref: Mention) -> str | None:
 
 
 def resolve_ref(
-    ref: Mention, earlier: list[tuple[Mention, str]], registry: Registry | None = None
+    ref: Mention,
+    earlier: list[tuple[Mention, str]],
+    registry: Registry | None = None,
+    text: str | None = None,
 ) -> Spender | None:
     """A back-reference ("it", "the company", "该公司") stands for the last payer named before:
     of the country it names, if it names one; a company that received money earlier is still
     what the text is about when no payer was named."""
-    before = [(m, r) for m, r in earlier if m.end <= ref.start and m.kind != "ref"]
+    before = [(m, r) for m, r in earlier if m.end <= ref.start and m.kind not in {"ref", "public"}]
     country = _country_of(ref) if registry is not None else None
-    if country is not None:
+    if country is not None and registry is not None:
         for mention, r in reversed(before):
             company = registry.by_slug.get(mention.key) if mention.kind == "company" else None
             if company is not None and company.country == country and r != "modifier":
+                return as_spender(mention, explicit=False)
+    if text is not None and ref.name in _CJK_REFS:
+        for mention, r in reversed(before):
+            if r in {"normal", "agent"} and _TOPIC_AFTER.match(text, mention.end):
                 return as_spender(mention, explicit=False)
     for mention, r in reversed(before):
         if r in {"normal", "agent"}:
@@ -161,7 +192,11 @@ def choose(
     """
     plain = [m for m, _ in mentions]
     for m, r in mentions:
-        if r == "agent" and amount.end <= m.start <= clause[1] + 40 and m.kind != "ref":
+        if (
+            r == "agent"
+            and amount.end <= m.start <= clause[1] + 40
+            and m.kind not in {"ref", "public"}
+        ):
             return as_spender(m, explicit=True), True
     for m, _ in reversed(mentions):
         if (
@@ -187,8 +222,10 @@ def choose(
     for i, m in reversed(before):
         if id(m) in skipped:
             continue
+        if m.kind == "public":
+            return None, True
         if m.kind == "ref":
-            resolved = resolve_ref(m, earlier() + mentions, registry)
+            resolved = resolve_ref(m, earlier() + mentions, registry, text)
             return resolved, resolved is not None
         if m.kind == "company":
             run = listed_with(text, plain, i)

@@ -20,6 +20,15 @@ OUTSIDE = 300
 INVESTOR_KINDS = frozenset({"investor", "fund"})
 
 
+_GOODS_AFTER = re.compile(
+    r"\s+(?:worth\s+)?of\s+(?:[\w-]+\s+){0,2}?(?:computing|compute|chips?|GPUs?|servers?|capacity"
+    r"|power|equipment|hardware|memory|cloud|services?|electricity|energy|stock|shares)\b",
+    re.I,
+)
+# "an all-stock deal valued at about $9 billion": the price of a deal, not a valuation.
+_DEAL_BEFORE = re.compile(
+    r"\b(?:deal|transaction|acquisition|takeover|merger|offer)\s+(?:was\s+)?$", re.I
+)
 _PAID_IN_BEFORE = re.compile(r"(?:\bin|\ball)[\s-]$", re.I)
 _PAID_IN_AFTER = re.compile(r"\s+(?:and\s+stock|deal|offer|transaction|acquisition)\b", re.I)
 # Korean and Japanese put the verb, and with it "analysts expect", after every figure.
@@ -43,6 +52,10 @@ class Cues:
                 and (
                     _PAID_IN_BEFORE.search(text, max(0, s - 5), s) or _PAID_IN_AFTER.match(text, e)
                 )
+            )
+            and not (
+                text[s:e].lower() in {"valued", "valuation"}
+                and _DEAL_BEFORE.search(text, max(0, s - 30), s)
             )
         ]
 
@@ -117,11 +130,14 @@ def category(
         ("r_and_d", "r_and_d"),
         ("stake", "investment"),
     ):
+        if label == "acquisition" and _GOODS_AFTER.match(w.text, w.amount.end, w.sentence_end):
+            continue  # "buy $300 billion of computing power": a purchase of goods, not a company
         d = w.distance(label)
         if d is not None and d < OUTSIDE:
             return name, True
-    if _capex_named_before(w):
-        return "capex", True
+    named = _capex_named_before(w)
+    if named is not None:
+        return named, True
     scored: list[tuple[int, str]] = []
     if target_after is not None:
         scored.append((target_after, "investment"))
@@ -149,17 +165,22 @@ def category(
     return fallback or "capex", False
 
 
-def _capex_named_before(w: Window) -> bool:
+def _capex_named_before(w: Window) -> str | None:
     """ "capital expenditure of $38 billion to $42 billion ..., up from $29.8 billion": the
     spending noun the figures follow names them, whatever the sentence says they buy after."""
     a = w.amount
     before = [s for s, e in w.cues.spans("capex") if e <= a.start and s >= w.cues.start]
     if not before:
-        return False
+        return None
     last = max(before)
     if a.start - last > 120:
-        return False
-    return not any(last < s < a.start for s, _ in w.cues.spans("ai"))
+        return None
+    ai = w.cues.spans("ai")
+    if any(last < s < a.start for s, _ in ai):
+        return None
+    if any(0 <= last - e <= 6 for _, e in ai):
+        return "ai_infrastructure"  # "AI capex", "在AI上的资本开支"
+    return "capex"
 
 
 def _estimate(w: Window, *, group: bool, prior_estimate: bool) -> bool:
@@ -200,6 +221,18 @@ def status(
     baseline: bool,
 ) -> tuple[str, bool]:
     """(status, whether a word in the text said so)."""
+    if (
+        baseline
+        and published is not None
+        and period.year is not None
+        and period.year < published.year - (1 if period.fiscal else 0)
+        and not any(
+            w.clause[0] <= st and e <= w.amount.start
+            for label in ("guidance", "estimate_strong")
+            for st, e in w.cues.spans(label)
+        )
+    ):
+        return "actual", True  # "higher than the $77 billion of 2024", not "previous guidance"
     if not any(w.matches(label) for label in _STATUS_LABELS):
         # "A and B are expected to spend $X and $Y": the verb sits before the first figure.
         w = Window(w.cues, w.amount, w.clause, (w.cues.start, w.seg[1]))
@@ -218,7 +251,7 @@ def status(
         and period.year is not None
         and period.period in {"year", "quarter", "half"}
     ):
-        if period.year < published.year:
+        if period.year < published.year - (1 if period.fiscal else 0):
             return "actual", True
         quarter_over = (
             period.period == "quarter" and period.quarter and 3 * period.quarter < published.month

@@ -19,7 +19,14 @@ def _cues(joined: str) -> tuple[str, ...]:
 
 CUES: dict[str, tuple[str, ...]] = {
     "spend": _cues(
-        "배정|할당|편성|getätigt|tätigen|kosten|kostet|kosteten|kosten soll|coût|coûts|"
+        "資金が必要|필요한 자금|所需资金|所需資金|쓰인다|쓰일|사용된다|투입된다|充当|用于|用於|"
+        "promis|promet|promettent|s'est engagé|engagé|put in|poured in|deploy|deploys|deployed|"
+        "deploying|source|sourcing|procure*|procurement|采购|採購|調達|"
+        "구매|구입|achat|achats|einkauf*|beschaff*|recherche et développement|"
+        "forschung und entwicklung|has been investing|have been investing|has been spending|"
+        "forschungs- und entwicklungs*|forschungsausgaben|entwicklungsausgaben|"
+        "investitionsbudget|배정|할당|편성|getätigt|tätigen|kosten|kostet|kosteten|kosten soll|"
+        "coût|coûts|"
         "coûtera|coûteront|will cost|would cost|"
         "to cost|kauf*|gekauft|übernimm*|übernahm*|übernommen|rachat|rachète|racheter|acquérir|"
         "consacr*|ausgegeben|gab|gaben|投入|투입|집행|연구개발|연구 개발|研究開発|"
@@ -35,7 +42,8 @@ CUES: dict[str, tuple[str, ...]] = {
         "買収|투자|지출|설비|인수|stake|stakes"
     ),
     "not_spend": _cues(
-        "levé|lève|levée|lever|eingesammelt|sammelte|finanzierungsrunde|levée de fonds|"
+        "financing|financement|finanzierung|augmentation de capital|kapitalerhöhung|유상증자|"
+        "增资|levé|lève|levée|lever|eingesammelt|sammelte|finanzierungsrunde|levée de fonds|"
         "marché|markt|weltmarkt|marktvolumen|cash|cash flow|free cash flow|"
         "short-term investments|marketable securities|borrow*|"
         "revenue|revenues|sales|turnover|profit|profits|income|earnings|ebitda|margin|margins|"
@@ -59,6 +67,7 @@ CUES: dict[str, tuple[str, ...]] = {
         "시설투자|시설 투자|設備投資"
     ),
     "r_and_d": _cues(
+        "forschungs- und entwicklungs*|forschungsausgaben|entwicklungsausgaben|f&e-ausgaben|"
         "r&d|research and development|research & development|recherche et développement|"
         "forschung und entwicklung|f&e|研发|研發|研究开发|研究開発|연구개발|연구 개발"
     ),
@@ -70,7 +79,8 @@ CUES: dict[str, tuple[str, ...]] = {
         "併購|인수|買収"
     ),
     "ai": _cues(
-        "centros de datos|centro de datos|centri dati|centri di dati|inteligencia artificial|"
+        "芯片|晶片|超节点|超節點|集群|叢集|centros de datos|centro de datos|centri dati|"
+        "centri di dati|inteligencia artificial|"
         "intelligenza artificiale|ai infrastructure|AI基础设施|AI基礎設施|AI인프라|AI 인프라|"
         "AIインフラ|artificial intelligence|data center*|data centre*|datacenter*|datacentre*|"
         "compute|computing capacity|computing power|gpu|gpus|accelerator*|supercomput*|server|"
@@ -79,7 +89,8 @@ CUES: dict[str, tuple[str, ...]] = {
         "データセンター|人工知能"
     ),
     "physical": _cues(
-        "fabrik|fabriken|werk|werke|standort|factory|factories|fab|fabs|fabrication|plant|plants|"
+        "fibre|fiber|glasfaser|réseau|réseaux|netz|netze|5g|光纤|光纖|fabrik|fabriken|werk|"
+        "werke|standort|factory|factories|fab|fabs|fabrication|plant|plants|"
         "facility|facilities|"
         "manufacturing|infrastructure|network|networks|usine|usines|werk|werke|基础设施|"
         "基礎設施|工厂|工廠|晶圆厂|產線|产线|공장|工場"
@@ -121,8 +132,13 @@ CUES: dict[str, tuple[str, ...]] = {
         "예정|방침|計画|予定|方針"
     ),
     "actual": _cues(
-        "déjà|bereits|이미|a investi|a dépensé|a consacré|a injecté|ont investi|investierte|"
-        "investierten|ausgegeben|hatte|gab|gaben|払い込んだ|既に|すでに|支出した|썼|투입됐|투입했|들였|invirtió|gastó|"
+        "bought|acquired|purchased|completed|だった|였다|이었다|has been investing|"
+        "have been investing|has been spending|beliefen|"
+        "belief|beläuft|lagen|erreichte|erreichten|てきた|过去|지난|déjà réalisé|"
+        "a réalisé|ont réalisé|déjà|bereits|이미|a investi|"
+        "a dépensé|a consacré|a injecté|ont investi|investierte|"
+        "investierten|ausgegeben|hatte|gab|gaben|払い込んだ|既に|すでに|支出した|썼|투입됐|"
+        "투입했|들였|invirtió|gastó|"
         "ha investito|spent|invested|has invested|already|previously|initial|"
         "totaled|totalled|amounted|came in|reported|was|were|rose to|fell to|increased to|"
         "paid|财报显示|財報顯示|已经|已|累计|累計|实际|實際|同比|环比|環比|花费了|投入了|"

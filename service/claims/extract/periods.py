@@ -95,10 +95,12 @@ def _mention(kind: str, m: re.Match[str], text: str) -> PeriodMention | None:
         return None
     if kind == "multi_year_range":
         return PeriodMention(start=s, end=e, kind="multi_year")
-    if kind in {"multi_year", "cumulative", "quarter_context"}:
+    if kind in {"multi_year", "cumulative", "quarter_context", "ytd"}:
         return PeriodMention(start=s, end=e, kind=kind)
     if kind == "quarter":
-        fiscal = any(g.get(k) for k in ("qf1", "qf2", "qf3", "qf4", "qf5"))
+        fiscal = any(g.get(k) for k in ("qf1", "qf2", "qf3", "qf4", "qf5", "qy5"))
+        if g.get("qn3") and text[s - 1 : s] in {"前", "后", "後"}:
+            return None  # "前三季": the first three quarters, no one quarter
         if g.get("qctx"):
             return PeriodMention(start=s, end=e, kind="quarter_context")
         raw = (
@@ -108,12 +110,14 @@ def _mention(kind: str, m: re.Match[str], text: str) -> PeriodMention | None:
             or g.get("qn3")
             or g.get("qfr")
             or g.get("qde")
+            or g.get("qmon")
+            or g.get("qn4")
         )
         key = (raw or "").lower()
         quarter = words.ORD.get(key)
         if quarter is None:
             return None
-        y = g.get("qy") or g.get("qy2") or g.get("qy3") or g.get("qy4")
+        y = g.get("qy") or g.get("qy2") or g.get("qy3") or g.get("qy4") or g.get("qy5")
         rel = words.REL.get(_norm(g["qrel"])) if g.get("qrel") else None
         if g.get("qrel") and fiscal:
             rel = rel or 0
@@ -129,12 +133,19 @@ def _mention(kind: str, m: re.Match[str], text: str) -> PeriodMention | None:
     if kind == "half":
         if g.get("hzh"):
             half = 1 if g["hzh"] in {"上半年", "상반기", "上期"} else 2
+        elif g.get("hde") or g.get("hfr"):
+            half = 1 if (g.get("hde") or g.get("hfr") or "").lower() in {"ersten", "premier"} else 2
         elif g.get("hh"):
             half = int(g["hh"][1])
         else:
             half = 1 if g["hn"].lower() == "first" else 2
         return PeriodMention(
-            start=s, end=e, kind="half", quarter=half, year=int(g["hy"]) if g.get("hy") else None
+            start=s,
+            end=e,
+            kind="half",
+            quarter=half,
+            year=int(g["hy"]) if g.get("hy") else None,
+            fiscal=bool(g.get("hfis")),
         )
     if kind == "fiscal_year":
         if g.get("frelcjk"):
@@ -168,7 +179,7 @@ def _mention(kind: str, m: re.Match[str], text: str) -> PeriodMention | None:
         return PeriodMention(
             start=s, end=e, kind="year", rel=words.REL[_norm(g.get("rel") or g["relcjk"])]
         )
-    if words.NOT_A_PERIOD_BEFORE.search(text, max(0, s - 16), s) or words.DEADLINE_AFTER.match(
+    if words.NOT_A_PERIOD_BEFORE.search(text, max(0, s - 24), s) or words.DEADLINE_AFTER.match(
         text, e
     ):
         return PeriodMention(start=s, end=e, kind="deadline")
@@ -199,6 +210,9 @@ def resolve(
     kind = mention.kind
     if kind == "deadline":
         return Period(period=None, year=None, quarter=None, fiscal=False)
+    if kind == "ytd":
+        year = published.year if published else None
+        return Period(period=None, year=year, quarter=None, fiscal=False)
     if kind in {"multi_year", "cumulative"}:
         return Period(period="multi_year", year=None, quarter=None, fiscal=False)
     if kind == "quarter_context":
