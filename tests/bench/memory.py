@@ -35,6 +35,7 @@ from tests.bench.body_quality import render_dev  # noqa: E402
 from tests.bench.ingest import pages  # noqa: E402
 
 BUDGET_MB = 400
+DEADLINE_S = 900  # bounded: on a crowded machine the figures cover the articles done by then
 SPENDERS = ("Amazon", "Microsoft", "Alphabet", "Meta", "Oracle", "TSMC", "Alibaba", "Tencent")
 
 
@@ -121,10 +122,14 @@ async def run(count: int) -> dict[str, object]:
                             "/v1/articles/batch", json={"urls": urls[i : i + 1000]}
                         )
                         r.raise_for_status()
-                    deadline = time.monotonic() + 1200
+                    deadline = time.monotonic() + DEADLINE_S
                     while (samples[-1][0] if samples else 0) < count:
-                        if time.monotonic() > deadline or not worker.alive():
-                            raise RuntimeError(f"worker stalled:\n{worker.tail()}")
+                        if not worker.alive():
+                            raise RuntimeError(f"the worker exited:\n{worker.tail()}")
+                        if time.monotonic() > deadline:
+                            # A crowded machine: report on the articles done, and say so.
+                            common.note(f"memory: deadline reached at {samples[-1][0]} articles")
+                            break
                         await asyncio.sleep(1)
                     elapsed = time.perf_counter() - started
                     stop.set()
@@ -144,9 +149,10 @@ def main() -> None:
     args = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     args.add_argument("--articles", type=int, default=10_000)
     opts = args.parse_args()
-    n = opts.articles
-    out = asyncio.run(run(n))
+    wanted = opts.articles
+    out = asyncio.run(run(wanted))
     samples = out["samples"]  # type: ignore[assignment]
+    n = max(s[0] for s in samples)
     thousand = min(1000, n // 5)
     first_own, last_own = window(samples, 0, thousand, 1), window(samples, n - thousand, n + 1, 1)
     first_all, last_all = window(samples, 0, thousand, 2), window(samples, n - thousand, n + 1, 2)
@@ -158,6 +164,7 @@ def main() -> None:
         {
             "bench": "memory",
             "articles": n,
+            "complete": n >= wanted,
             "elapsed_s": round(out["elapsed"], 1),  # type: ignore[arg-type]
             "articles_per_s": round(n / out["elapsed"], 2),  # type: ignore[operator]
             "samples": len(samples),
