@@ -50,10 +50,11 @@ CATEGORIES = (
 )  # fmt: skip
 STATUSES = (("planned", 50), ("actual", 35), ("estimate", 15))
 PERIODS = (("year", 70), ("quarter", 15), ("multi_year", 8), ("half", 2), (None, 5))
-# A company's figures come in its home currency, or in dollars (group claims: dollars).
+# A company's figures come in its home currency, or in dollars (group claims: dollars);
+# only currencies the service has exchange rates for, so totals in USD can convert them all.
 HOME_CURRENCY = {
     "CN": "CNY", "JP": "JPY", "KR": "KRW", "IN": "INR", "DE": "EUR", "FR": "EUR", "NL": "EUR",
-    "FI": "EUR", "ES": "EUR", "GB": "GBP", "SE": "SEK", "CH": "CHF",
+    "FI": "EUR", "ES": "EUR", "GB": "GBP", "TW": "TWD",
 }  # fmt: skip
 FIRST_DAY = date(2018, 1, 1)
 LAST_DAY = date(2026, 11, 1)

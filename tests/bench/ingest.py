@@ -170,7 +170,7 @@ async def reader(client: httpx.AsyncClient, stop: asyncio.Event, latencies: list
     paths = [
         "/v1/articles?limit=20",
         "/v1/claims?limit=20",
-        "/v1/totals?group_by=company,year",
+        "/v1/totals?group_by=company,year&currency=USD",
         "/v1/articles/1",
         "/v1/claims?company=amazon&year=2025",
         "/v1/articles?status=parsed&limit=50",
