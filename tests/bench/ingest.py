@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import atexit
 import functools
 import gzip
 import json
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -264,6 +266,7 @@ def main() -> None:
     opts = args.parse_args()
     shared = common.shared_dir()
     folder = Path(tempfile.mkdtemp(prefix="outlay-bench-pages-"))
+    atexit.register(shutil.rmtree, folder, True)  # the pages go; the servers' logs stay
     served = pages(shared)
     for name, body in served.items():
         (folder / name).write_bytes(body)

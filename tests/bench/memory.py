@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import atexit
 import json
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -92,6 +94,7 @@ async def sample(pid: int, url: str, stop: asyncio.Event,
 async def run(count: int) -> dict[str, object]:
     shared = common.shared_dir()
     folder = Path(tempfile.mkdtemp(prefix="outlay-bench-pages-"))
+    atexit.register(shutil.rmtree, folder, True)  # the pages go; the servers' logs stay
     names = write_pages(folder, count, shared)
     logs = Path(tempfile.mkdtemp(prefix="outlay-bench-"))
     async with common.bench_database("outlay_bench_memory") as url:
