@@ -34,6 +34,18 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     log_level: str = "info"
     db_pool_min: int = 1
     db_pool_max: int = 10
+    # Partner access (service/auth, README "For partners"). `production` refuses to start
+    # without a key pepper; `development` falls back to a fixed, public one with a warning.
+    env: str = "development"
+    key_pepper: str = ""
+    public_read: bool = False  # anonymous callers may read (never ingest or administer)
+    cors_origins: tuple[str, ...] = ()
+    # Requests per key (per client IP for anonymous callers) in each window of `rate_window` s.
+    rate_window: int = 60
+    rate_read: int = 600
+    rate_ingest: int = 120
+    rate_admin: int = 60
+    rate_anonymous: int = 60
 
     @property
     def fetch_allow_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
@@ -61,7 +73,7 @@ def from_env(env: Mapping[str, str] | None = None, **overrides: object) -> Setti
         if value is None or name == "database_url":
             continue
         try:
-            if name == "fetch_allow":
+            if field.type == tuple[str, ...]:
                 raw[name] = tuple(part.strip() for part in value.split(",") if part.strip())
             elif field.type is bool:
                 raw[name] = _flag(value)
@@ -79,4 +91,18 @@ def from_env(env: Mapping[str, str] | None = None, **overrides: object) -> Setti
         settings.fetch_allow_networks  # noqa: B018 - validates the networks once, at start
     except ValueError as exc:
         raise ConfigError(f"OUTLAY_FETCH_ALLOW: {exc}") from exc
+    check_partner_access(settings)
     return settings
+
+
+def check_partner_access(settings: Settings) -> None:
+    if settings.env not in {"development", "production"}:
+        raise ConfigError(f"OUTLAY_ENV: {settings.env!r} is neither development nor production")
+    if settings.env == "production" and len(settings.key_pepper) < 32:
+        raise ConfigError(
+            "OUTLAY_KEY_PEPPER: production needs a secret of at least 32 characters "
+            "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
+        )
+    for name in ("rate_window", "rate_read", "rate_ingest", "rate_admin", "rate_anonymous"):
+        if getattr(settings, name) < 1:
+            raise ConfigError(f"OUTLAY_{name.upper()}: must be at least 1")

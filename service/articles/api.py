@@ -22,6 +22,7 @@ from service.articles.schemas import (
     BatchItem,
     BatchResult,
 )
+from service.auth import idempotency, require_scope
 from service.claims import queries as claims
 from service.errors import FieldError, ProblemError, not_found, problem_responses
 from service.http import Conn, Cursor, Limit
@@ -58,6 +59,9 @@ class ArticleController(Controller):
 
     @post(
         "/",
+        guards=[require_scope("ingest")],
+        before_request=idempotency.claim,
+        middleware=[idempotency.middleware],
         status_code=202,
         summary="Submit an article",
         description=(
@@ -92,6 +96,9 @@ class ArticleController(Controller):
 
     @post(
         "/batch",
+        guards=[require_scope("ingest")],
+        before_request=idempotency.claim,
+        middleware=[idempotency.middleware],
         status_code=200,
         summary="Submit up to 1,000 URLs",
         description="One entry per URL, in order: created, existing, or rejected with the reason.",
@@ -120,6 +127,7 @@ class ArticleController(Controller):
 
     @get(
         "/",
+        guards=[require_scope("read")],
         summary="List articles",
         description="Newest first; filters combine with AND.",
         responses=problem_responses(400, 503),
@@ -153,6 +161,7 @@ class ArticleController(Controller):
 
     @get(
         "/{article_id:int}",
+        guards=[require_scope("read")],
         summary="Read an article",
         description="With its body text and its claims.",
         responses=problem_responses(400, 404, 503),

@@ -8,6 +8,7 @@ from litestar import Controller, get
 from litestar.params import FromQuery, QueryParameter
 
 from service import pagination
+from service.auth import require_scope
 from service.claims import queries
 from service.claims.schemas import Category, ClaimPage, Status
 from service.errors import problem_responses
@@ -17,6 +18,7 @@ from service.http import Conn, Cursor, Limit
 class ClaimController(Controller):
     path = "/v1/claims"
     tags = ["claims"]
+    guards = [require_scope("read")]
 
     @get(
         "/",

@@ -7,6 +7,7 @@ from typing import Annotated
 from litestar import Controller, get
 from litestar.params import FromQuery, QueryParameter
 
+from service.auth import require_scope
 from service.claims.schemas import Category, CompanyRef, Status
 from service.errors import bad_param, problem_responses
 from service.http import Conn
@@ -29,6 +30,7 @@ def parse_group_by(value: str) -> list[str]:
 class TotalsController(Controller):
     path = "/v1/totals"
     tags = ["totals"]
+    guards = [require_scope("read")]
 
     @get(
         "/",
