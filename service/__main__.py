@@ -1,4 +1,4 @@
-"""The command line: serve, worker, migrate, openapi."""
+"""The command line: serve, worker, migrate, openapi, keys."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 import msgspec
 
 from service import config, db, log
+from service.auth import cli as keys_cli
 
 
 def _database_url(settings: config.Settings) -> str:
@@ -112,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("migrate", help="apply database migrations and sync the company registry")
     p = sub.add_parser("openapi", help="write the OpenAPI document")
     p.add_argument("--output", default="openapi/openapi.json")
+    keys_cli.register(sub)
     args = parser.parse_args(argv)
     try:
         settings = config.from_env()
@@ -124,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         "worker": cmd_worker,
         "migrate": cmd_migrate,
         "openapi": cmd_openapi,
+        "keys": lambda s, a: keys_cli.run(s, a, _database_url(s)),
     }
     return commands[args.command](settings, args)
 
