@@ -97,6 +97,10 @@ def cmd_openapi(settings: config.Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_keys(settings: config.Settings, args: argparse.Namespace) -> int:
+    return keys_cli.run(settings, args, _database_url(settings))
+
+
 def openapi_document(app: object) -> str:
     """The OpenAPI document as committed: sorted keys, two-space indent, final newline."""
     import json  # noqa: PLC0415
@@ -126,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         "worker": cmd_worker,
         "migrate": cmd_migrate,
         "openapi": cmd_openapi,
-        "keys": lambda s, a: keys_cli.run(s, a, _database_url(s)),
+        "keys": cmd_keys,
     }
     return commands[args.command](settings, args)
 

@@ -139,7 +139,8 @@ class Keyless:
     async def request(self, method: str, url: str, **kwargs: object) -> httpx.Response:
         request = self.client.build_request(method, url, **kwargs)  # type: ignore[arg-type]
         if "x-api-key" in request.headers and "x-api-key" not in {
-            k.lower() for k in dict(kwargs.get("headers") or {})  # type: ignore[call-overload]
+            k.lower()
+            for k in dict(kwargs.get("headers") or {})  # type: ignore[call-overload]
         }:
             del request.headers["x-api-key"]
         return await self.client.send(request)

@@ -113,7 +113,7 @@ def _client_ip(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
 async def authorize(
     connection: ASGIConnection[Any, Any, Any, Any], required: ScopeName
 ) -> Principal:
-    state = connection.scope.setdefault("state", {})  # type: ignore[typeddict-item]
+    state = connection.scope.setdefault("state", {})
     if isinstance(state.get("principal"), Principal):  # already checked for this request
         return state["principal"]  # type: ignore[no-any-return]
     config: AccessConfig = connection.app.state.access
@@ -199,7 +199,7 @@ def rate_headers_middleware(app: ASGIApp) -> ASGIApp:
     """Add the RateLimit headers to every response whose request was counted, errors included."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http":  # type: ignore[comparison-overlap]
             await app(scope, receive, send)
             return
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Response, get, post
 from litestar.datastructures import State
 from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, JSONBody
@@ -104,9 +104,9 @@ class KeyController(Controller):
         },
     )
     async def rotate(
-        self, key_id: FromPath[int], data: JSONBody[KeyRotate], conn: Conn, request: Request
+        self, key_id: FromPath[int], data: JSONBody[KeyRotate], conn: Conn, state: State
     ) -> Response[KeyCreated]:
-        access: AccessConfig = request.app.state.access
+        access: AccessConfig = state.access
         try:
             rotated = await queries.rotate_key(
                 conn,

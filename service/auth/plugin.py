@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from litestar._openapi.schema_generation.plugins.struct import StructSchemaPlugin
 from litestar.config.app import AppConfig
 from litestar.config.cors import CORSConfig
 from litestar.handlers import HTTPRouteHandler
@@ -25,6 +26,7 @@ from litestar.openapi.spec import (
 from litestar.openapi.spec.enums import OpenAPIType
 from litestar.plugins import InitPluginProtocol, ReceiveRoutePlugin
 from litestar.routes import BaseRoute, HTTPRoute
+from litestar.typing import FieldDefinition
 
 from service.auth import idempotency
 from service.auth.access import AccessConfig, ScopeGuard, rate_headers_middleware
@@ -86,6 +88,25 @@ class IdempotentOperation(Operation):
         ]
 
 
+class StrictStructSchemaPlugin(StructSchemaPlugin):
+    """`additionalProperties: false` for bodies that refuse unknown fields, as the API does.
+
+    Without it the document promises that extra fields are accepted, and clients (and
+    schemathesis) rightly take a 400 for one as a broken promise.
+    """
+
+    def is_plugin_supported_field(self, field_definition: FieldDefinition) -> bool:
+        return super().is_plugin_supported_field(field_definition) and bool(
+            getattr(field_definition.type_, "__struct_config__", None)
+            and field_definition.type_.__struct_config__.forbid_unknown_fields
+        )
+
+    def to_openapi_schema(self, field_definition: FieldDefinition, schema_creator: Any) -> Schema:
+        schema = super().to_openapi_schema(field_definition, schema_creator)
+        schema.additional_properties = False
+        return schema
+
+
 class AuthPlugin(InitPluginProtocol, ReceiveRoutePlugin):
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -96,6 +117,12 @@ class AuthPlugin(InitPluginProtocol, ReceiveRoutePlugin):
         app_config.state["access"] = self.access
         app_config.route_handlers.append(KeyController)
         app_config.middleware.append(rate_headers_middleware)
+        # Ahead of Litestar's own struct plugin, which is already in the list (after us).
+        builtin = next(
+            (i for i, p in enumerate(app_config.plugins) if type(p) is StructSchemaPlugin),
+            len(app_config.plugins),
+        )
+        app_config.plugins.insert(builtin, StrictStructSchemaPlugin())
         if self.settings.cors_origins:
             app_config.cors_config = CORSConfig(
                 allow_origins=list(self.settings.cors_origins),
@@ -119,6 +146,7 @@ class AuthPlugin(InitPluginProtocol, ReceiveRoutePlugin):
     def receive_route(self, route: BaseRoute) -> None:
         if not isinstance(route, HTTPRoute):
             return
+        _fix_allow_header(route)
         for handler in route.route_handlers:
             self._document(handler)
 
@@ -143,6 +171,20 @@ class AuthPlugin(InitPluginProtocol, ReceiveRoutePlugin):
         if handler.before_request is not None and _is_claim(handler.before_request):
             handler.operation_class = IdempotentOperation
             handler.responses = {**problem_responses(409, 422), **handler.responses}
+
+
+def _fix_allow_header(route: HTTPRoute) -> None:
+    """Make OPTIONS list every method of a path served by several handlers.
+
+    Litestar 2.x merges the handlers of one path into a new route but keeps the OPTIONS
+    handler of the first, whose `Allow` then names only the first handler's methods (e.g.
+    `OPTIONS, POST` where GET is served too). Point it at the merged route.
+    """
+    entry = route.route_handler_map.get("OPTIONS")
+    closure = getattr(getattr(entry[0], "fn", None), "__closure__", None) if entry else None
+    for cell in closure or ():
+        if isinstance(cell.cell_contents, HTTPRoute) and cell.cell_contents is not route:
+            cell.cell_contents = route
 
 
 def _is_claim(hook: Any) -> bool:

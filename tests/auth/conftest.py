@@ -23,9 +23,7 @@ def start_app(database_url: str) -> Started:
 
     @asynccontextmanager
     async def start(**overrides: object) -> AsyncIterator[AsyncTestClient]:  # type: ignore[type-arg]
-        settings = test_settings(
-            database_url, run_worker=False, parse_processes=1, **overrides
-        )
+        settings = test_settings(database_url, run_worker=False, parse_processes=1, **overrides)
         async with AsyncTestClient(app=create_app(settings), timeout=30) as c:
             yield c
 
@@ -37,7 +35,9 @@ def problem(response, status: int) -> dict:  # type: ignore[no-untyped-def,type-
     assert response.headers["content-type"].startswith("application/problem+json")
     body = response.json()
     assert body["status"] == status
-    assert body["type"] and body["title"] and body["detail"]
+    assert body["type"]
+    assert body["title"]
+    assert body["detail"]
     return body
 
 

@@ -5,25 +5,31 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
-from tests.conftest import Keyless
 import pytest
 from litestar.testing import AsyncTestClient
 
 from service.auth import keys
 from tests.auth.conftest import MakeKey, Started, problem
+from tests.conftest import Keyless
 
 READ = "/v1/claims"
 
 
 async def test_both_headers_carry_a_key(anon_client: Keyless, make_key: MakeKey) -> None:
     key = await make_key("read")
-    assert (await anon_client.get(READ, headers={"Authorization": f"Bearer {key}"})).status_code == 200
-    assert (await anon_client.get(READ, headers={"authorization": f"bearer {key}"})).status_code == 200
+    assert (
+        await anon_client.get(READ, headers={"Authorization": f"Bearer {key}"})
+    ).status_code == 200
+    assert (
+        await anon_client.get(READ, headers={"authorization": f"bearer {key}"})
+    ).status_code == 200
     assert (await anon_client.get(READ, headers={"X-API-Key": key})).status_code == 200
 
 
 async def test_every_bad_key_gets_the_same_401(
-    anon_client: Keyless, client: AsyncTestClient, make_key: MakeKey  # type: ignore[type-arg]
+    anon_client: Keyless,
+    client: AsyncTestClient,
+    make_key: MakeKey,  # type: ignore[type-arg]
 ) -> None:
     revoked = await make_key("read", name="to revoke")
     revoked_id = (await client.get("/v1/keys", params={"limit": 1})).json()["items"][0]["id"]
@@ -51,9 +57,7 @@ async def test_every_bad_key_gets_the_same_401(
     assert seen["missing"][1].startswith("Bearer ")
 
 
-async def test_a_key_without_the_scope_gets_403(
-    anon_client: Keyless, make_key: MakeKey
-) -> None:
+async def test_a_key_without_the_scope_gets_403(anon_client: Keyless, make_key: MakeKey) -> None:
     read_only, ingest_only = await make_key("read"), await make_key("ingest")
     body = {"url": "https://example.com/a", "html": "<p>x</p>"}
     r = await anon_client.post("/v1/articles", json=body, headers={"X-API-Key": read_only})
@@ -65,7 +69,8 @@ async def test_a_key_without_the_scope_gets_403(
 
 
 async def test_revocation_takes_effect_on_the_next_request(
-    anon_client: Keyless, client: AsyncTestClient  # type: ignore[type-arg]
+    anon_client: Keyless,
+    client: AsyncTestClient,  # type: ignore[type-arg]
 ) -> None:
     made = (await client.post("/v1/keys", json={"name": "partner", "scopes": ["read"]})).json()
     headers = {"X-API-Key": made["secret"]}
@@ -75,7 +80,9 @@ async def test_revocation_takes_effect_on_the_next_request(
     problem(await anon_client.get(READ, headers=headers), 401)
 
 
-async def test_expiry(anon_client: Keyless, client: AsyncTestClient, db: asyncpg.Connection) -> None:  # type: ignore[type-arg]
+async def test_expiry(
+    anon_client: Keyless, client: AsyncTestClient, db: asyncpg.Connection
+) -> None:  # type: ignore[type-arg]
     soon = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
     made = (
         await client.post("/v1/keys", json={"name": "p", "scopes": ["read"], "expires_at": soon})
@@ -90,27 +97,31 @@ async def test_expiry(anon_client: Keyless, client: AsyncTestClient, db: asyncpg
     assert (await client.get(f"/v1/keys/{made['key']['id']}")).json()["status"] == "expired"
 
 
-@pytest.mark.parametrize(
-    "expires_at", ["2001-01-01T00:00:00Z", "2999-01-01T00:00:00"]
-)
+@pytest.mark.parametrize("expires_at", ["2001-01-01T00:00:00Z", "2999-01-01T00:00:00"])
 async def test_past_or_zoneless_expiry_is_refused(
-    client: AsyncTestClient, db: asyncpg.Connection, expires_at: str  # type: ignore[type-arg]
+    client: AsyncTestClient,
+    db: asyncpg.Connection,
+    expires_at: str,  # type: ignore[type-arg]
 ) -> None:
     before = await db.fetchval("SELECT count(*) FROM api_key")
-    r = await client.post("/v1/keys", json={"name": "p", "scopes": ["read"], "expires_at": expires_at})
+    r = await client.post(
+        "/v1/keys", json={"name": "p", "scopes": ["read"], "expires_at": expires_at}
+    )
     assert problem(r, 422)["errors"][0]["field"] == "expires_at"
     assert await db.fetchval("SELECT count(*) FROM api_key") == before
 
 
 async def test_rotation_keeps_the_old_key_for_the_grace_period(
-    anon_client: Keyless, client: AsyncTestClient  # type: ignore[type-arg]
+    anon_client: Keyless,
+    client: AsyncTestClient,  # type: ignore[type-arg]
 ) -> None:
     made = (await client.post("/v1/keys", json={"name": "p", "scopes": ["read"]})).json()
     old = {"X-API-Key": made["secret"]}
     r = await client.post(f"/v1/keys/{made['key']['id']}/rotate", json={"grace_seconds": 3600})
     assert r.status_code == 201
     new = {"X-API-Key": r.json()["secret"]}
-    assert r.json()["key"]["scopes"] == ["read"] and r.json()["key"]["name"] == "p"
+    assert r.json()["key"]["scopes"] == ["read"]
+    assert r.json()["key"]["name"] == "p"
     assert (await anon_client.get(READ, headers=old)).status_code == 200
     assert (await anon_client.get(READ, headers=new)).status_code == 200
     old_key = (await client.get(f"/v1/keys/{made['key']['id']}")).json()
@@ -120,12 +131,16 @@ async def test_rotation_keeps_the_old_key_for_the_grace_period(
     # With no grace the old key ends at once, and a dead key cannot be rotated again.
     r2 = await client.post(f"/v1/keys/{r.json()['key']['id']}/rotate", json={"grace_seconds": 0})
     problem(await anon_client.get(READ, headers=new), 401)
-    assert (await anon_client.get(READ, headers={"X-API-Key": r2.json()["secret"]})).status_code == 200
+    assert (
+        await anon_client.get(READ, headers={"X-API-Key": r2.json()["secret"]})
+    ).status_code == 200
     problem(await client.post(f"/v1/keys/{r.json()['key']['id']}/rotate", json={}), 409)
 
 
 async def test_last_used_is_written_at_most_once_a_minute(
-    anon_client: Keyless, client: AsyncTestClient, db: asyncpg.Connection  # type: ignore[type-arg]
+    anon_client: Keyless,
+    client: AsyncTestClient,
+    db: asyncpg.Connection,  # type: ignore[type-arg]
 ) -> None:
     made = (await client.post("/v1/keys", json={"name": "p", "scopes": ["read"]})).json()
     key_id, headers = made["key"]["id"], {"X-API-Key": made["secret"]}
@@ -134,17 +149,23 @@ async def test_last_used_is_written_at_most_once_a_minute(
     first = await db.fetchval("SELECT last_used_at FROM api_key WHERE id = $1", key_id)
     assert first is not None
     # 30 s ago: too recent to write again.
-    await db.execute("UPDATE api_key SET last_used_at = now() - interval '30 s' WHERE id = $1", key_id)
+    await db.execute(
+        "UPDATE api_key SET last_used_at = now() - interval '30 s' WHERE id = $1", key_id
+    )
     recent = await db.fetchval("SELECT last_used_at FROM api_key WHERE id = $1", key_id)
     await anon_client.get(READ, headers=headers)
     assert await db.fetchval("SELECT last_used_at FROM api_key WHERE id = $1", key_id) == recent
-    await db.execute("UPDATE api_key SET last_used_at = now() - interval '61 s' WHERE id = $1", key_id)
+    await db.execute(
+        "UPDATE api_key SET last_used_at = now() - interval '61 s' WHERE id = $1", key_id
+    )
     await anon_client.get(READ, headers=headers)
     latest = await db.fetchval("SELECT last_used_at FROM api_key WHERE id = $1", key_id)
     assert datetime.now(UTC) - latest < timedelta(seconds=10)
 
 
-async def test_keys_are_stored_only_as_hashes(client: AsyncTestClient, db: asyncpg.Connection) -> None:  # type: ignore[type-arg]
+async def test_keys_are_stored_only_as_hashes(
+    client: AsyncTestClient, db: asyncpg.Connection
+) -> None:  # type: ignore[type-arg]
     made = (await client.post("/v1/keys", json={"name": "p", "scopes": ["read", "ingest"]})).json()
     secret = made["secret"]
     assert keys.well_formed(secret)
@@ -152,7 +173,8 @@ async def test_keys_are_stored_only_as_hashes(client: AsyncTestClient, db: async
     assert secret not in " ".join(str(v) for v in row.values())
     assert row["prefix"] == secret[:12]
     listed = await client.get("/v1/keys", params={"limit": 200})
-    assert secret not in listed.text and "secret_hash" not in listed.text
+    assert secret not in listed.text
+    assert "secret_hash" not in listed.text
     assert made["key"] in listed.json()["items"]
 
 
@@ -171,7 +193,8 @@ async def test_public_read_opens_reads_only(start_app: Started, make_key: MakeKe
         problem(await c.get(READ, headers={"X-API-Key": keys.generate()}), 401)
         key = await make_key("read")
         r = await c.get(READ, headers={"X-API-Key": key})
-        assert r.status_code == 200 and r.headers["ratelimit-policy"].startswith('"read"')
+        assert r.status_code == 200
+        assert r.headers["ratelimit-policy"].startswith('"read"')
         schema = (await c.get("/schema/openapi.json")).json()
         assert {} in schema["paths"]["/v1/claims"]["get"]["security"]
         assert {} not in schema["paths"]["/v1/articles"]["post"]["security"]

@@ -23,7 +23,8 @@ async def count(db: asyncpg.Connection) -> int:
 
 
 async def test_same_key_and_body_replays_the_first_response(
-    client: AsyncTestClient, db: asyncpg.Connection  # type: ignore[type-arg]
+    client: AsyncTestClient,
+    db: asyncpg.Connection,  # type: ignore[type-arg]
 ) -> None:
     headers = {"Idempotency-Key": str(uuid.uuid4())}
     body = {"url": "https://example.com/news/one", "html": PAGE}
@@ -40,14 +41,22 @@ async def test_same_key_and_body_replays_the_first_response(
     assert (await client.post("/v1/articles", json=body)).status_code == 200
 
 
-async def test_same_key_with_another_body_is_a_422(client: AsyncTestClient, db: asyncpg.Connection) -> None:  # type: ignore[type-arg]
+async def test_same_key_with_another_body_is_a_422(
+    client: AsyncTestClient, db: asyncpg.Connection
+) -> None:  # type: ignore[type-arg]
     headers = {"Idempotency-Key": "order-42"}
-    ok = await client.post("/v1/articles", json={"url": "https://example.com/a", "html": PAGE}, headers=headers)
+    ok = await client.post(
+        "/v1/articles", json={"url": "https://example.com/a", "html": PAGE}, headers=headers
+    )
     assert ok.status_code == 202
-    r = await client.post("/v1/articles", json={"url": "https://example.com/b", "html": PAGE}, headers=headers)
+    r = await client.post(
+        "/v1/articles", json={"url": "https://example.com/b", "html": PAGE}, headers=headers
+    )
     assert problem(r, 422)["code"] == "idempotency_key_reused"
     # The key is bound to the path too.
-    r = await client.post("/v1/articles/batch", json={"urls": ["https://example.com/a"]}, headers=headers)
+    r = await client.post(
+        "/v1/articles/batch", json={"urls": ["https://example.com/a"]}, headers=headers
+    )
     problem(r, 422)
     assert await count(db) == 1
 
@@ -57,23 +66,31 @@ async def test_errors_are_replayed_too(client: AsyncTestClient, db: asyncpg.Conn
     first = await client.post("/v1/articles", json={"url": "ftp://example.com/a"}, headers=headers)
     problem(first, 422)
     again = await client.post("/v1/articles", json={"url": "ftp://example.com/a"}, headers=headers)
-    assert again.status_code == 422 and again.content == first.content
+    assert again.status_code == 422
+    assert again.content == first.content
     assert again.headers["content-type"].startswith("application/problem+json")
     assert await count(db) == 0
 
 
-async def test_keys_belong_to_one_api_key(anon_client: Keyless, make_key: MakeKey, db: asyncpg.Connection) -> None:
+async def test_keys_belong_to_one_api_key(
+    anon_client: Keyless, make_key: MakeKey, db: asyncpg.Connection
+) -> None:
     body = {"url": "https://example.com/shared", "html": PAGE}
     one, two = await make_key("ingest"), await make_key("ingest")
-    r1 = await anon_client.post("/v1/articles", json=body, headers={"X-API-Key": one, "Idempotency-Key": "k"})
-    r2 = await anon_client.post("/v1/articles", json=body, headers={"X-API-Key": two, "Idempotency-Key": "k"})
+    r1 = await anon_client.post(
+        "/v1/articles", json=body, headers={"X-API-Key": one, "Idempotency-Key": "k"}
+    )
+    r2 = await anon_client.post(
+        "/v1/articles", json=body, headers={"X-API-Key": two, "Idempotency-Key": "k"}
+    )
     assert (r1.status_code, r2.status_code) == (202, 200)  # the second ran: it found the article
     assert "idempotent-replayed" not in r2.headers
     assert await count(db) == 1
 
 
 async def test_concurrent_duplicates_get_409_or_the_replay(
-    client: AsyncTestClient, db: asyncpg.Connection  # type: ignore[type-arg]
+    client: AsyncTestClient,
+    db: asyncpg.Connection,  # type: ignore[type-arg]
 ) -> None:
     headers = {"Idempotency-Key": "race"}
     body = {"url": "https://example.com/race", "html": PAGE}
@@ -81,7 +98,8 @@ async def test_concurrent_duplicates_get_409_or_the_replay(
         *(client.post("/v1/articles", json=body, headers=headers) for _ in range(8))
     )
     codes = [r.status_code for r in responses]
-    assert codes.count(202) >= 1 and set(codes) <= {202, 409}, codes
+    assert codes.count(202) >= 1, codes
+    assert set(codes) <= {202, 409}, codes
     for r in responses:
         if r.status_code == 409:
             assert problem(r, 409)["code"] == "idempotency_in_progress"
@@ -91,7 +109,9 @@ async def test_concurrent_duplicates_get_409_or_the_replay(
     assert await count(db) == 1
 
 
-async def test_batch_is_idempotent(client: AsyncTestClient, db: asyncpg.Connection, site: Site) -> None:  # type: ignore[type-arg]
+async def test_batch_is_idempotent(
+    client: AsyncTestClient, db: asyncpg.Connection, site: Site
+) -> None:  # type: ignore[type-arg]
     urls = [site.add(f"/idem/{i}", Page(PAGE.encode())) for i in range(3)]
     headers = {"Idempotency-Key": "batch-1"}
     first = await client.post("/v1/articles/batch", json={"urls": urls}, headers=headers)
@@ -101,7 +121,9 @@ async def test_batch_is_idempotent(client: AsyncTestClient, db: asyncpg.Connecti
     assert await count(db) == 3
 
 
-async def test_records_expire_after_24_hours(client: AsyncTestClient, db: asyncpg.Connection) -> None:  # type: ignore[type-arg]
+async def test_records_expire_after_24_hours(
+    client: AsyncTestClient, db: asyncpg.Connection
+) -> None:  # type: ignore[type-arg]
     headers = {"Idempotency-Key": "old"}
     body = {"url": "https://example.com/old", "html": PAGE}
     assert (await client.post("/v1/articles", json=body, headers=headers)).status_code == 202
@@ -109,14 +131,18 @@ async def test_records_expire_after_24_hours(client: AsyncTestClient, db: asyncp
         "UPDATE idempotency_record SET created_at = now() - interval '25 hours' "
         "WHERE idempotency_key = 'old'"
     )
-    r = await client.post("/v1/articles", json={**body, "url": "https://example.com/new"}, headers=headers)
+    r = await client.post(
+        "/v1/articles", json={**body, "url": "https://example.com/new"}, headers=headers
+    )
     assert r.status_code == 202  # another body is fine once the record is gone
     assert await count(db) == 2
 
 
 @pytest.mark.parametrize("value", [b"", b"a" * 256, b"with space", "naïve".encode()])
 async def test_bad_idempotency_keys_are_refused(
-    client: AsyncTestClient, db: asyncpg.Connection, value: bytes  # type: ignore[type-arg]
+    client: AsyncTestClient,
+    db: asyncpg.Connection,
+    value: bytes,  # type: ignore[type-arg]
 ) -> None:
     r = await client.post(
         "/v1/articles",

@@ -13,7 +13,8 @@ def test_key_shape() -> None:
     key = keys.generate()
     assert key.startswith("olk_")
     assert len(key) == 4 + 32 + 6
-    assert key[4:].isalnum() and key.isascii()
+    assert key[4:].isalnum()
+    assert key.isascii()
     assert keys.well_formed(key)
 
 
@@ -49,7 +50,8 @@ def test_digest_depends_on_the_pepper_and_hides_the_key() -> None:
     key = keys.generate()
     one, two = keys.digest(key, b"pepper-one"), keys.digest(key, b"pepper-two")
     assert one != two
-    assert key not in one and key[4:12] not in one
+    assert key not in one
+    assert key[4:12] not in one
     assert keys.matches(key, one, b"pepper-one")
     assert not keys.matches(key, one, b"pepper-two")
 

@@ -16,7 +16,9 @@ RATE = re.compile(r'^"(\w+)";r=(\d+);t=(\d+)$')
 POLICY = re.compile(r'^"(\w+)";q=(\d+);w=(\d+)$')
 
 
-async def test_every_response_carries_the_headers(anon_client: Keyless, client: AsyncTestClient) -> None:  # type: ignore[type-arg]
+async def test_every_response_carries_the_headers(
+    anon_client: Keyless, client: AsyncTestClient
+) -> None:  # type: ignore[type-arg]
     for response in (
         await client.get("/v1/claims"),
         await client.get("/v1/articles/987654"),  # a 404
@@ -26,7 +28,8 @@ async def test_every_response_carries_the_headers(anon_client: Keyless, client: 
         assert POLICY.match(response.headers["ratelimit-policy"]), response.headers
         assert RATE.match(response.headers["ratelimit"]), response.headers
     policy = POLICY.match((await client.get("/v1/claims")).headers["ratelimit-policy"])
-    assert policy is not None and policy.group(1) == "read"
+    assert policy is not None
+    assert policy.group(1) == "read"
 
 
 async def test_two_replicas_share_one_limit(start_app: Started, make_key: MakeKey) -> None:
@@ -63,7 +66,9 @@ async def test_concurrent_requests_on_two_replicas_never_pass_the_limit(
     assert codes == [200] * 5 + [429] * 15
 
 
-async def test_anonymous_callers_are_limited_per_client_ip(start_app: Started, make_key: MakeKey) -> None:
+async def test_anonymous_callers_are_limited_per_client_ip(
+    start_app: Started, make_key: MakeKey
+) -> None:
     async with start_app(public_read=True, **LIMITS) as one, start_app(**LIMITS) as two:
         for _ in range(2):
             assert (await one.get("/v1/claims")).status_code == 200
