@@ -167,7 +167,11 @@ class AuthPlugin(InitPluginProtocol, ReceiveRoutePlugin):
             else f"Requires an API key with the `{scope}` scope."
         )
         handler.description = f"{handler.description or ''}\n\n{who}".strip()
-        handler.responses = {**problem_responses(401, 403, 429), **(handler.responses or {})}
+        # 400 too: else Litestar documents its own (non-problem) validation error body.
+        handler.responses = {
+            **problem_responses(400, 401, 403, 429),
+            **(handler.responses or {}),
+        }
         if handler.before_request is not None and _is_claim(handler.before_request):
             handler.operation_class = IdempotentOperation
             handler.responses = {**problem_responses(409, 422), **handler.responses}
