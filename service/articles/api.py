@@ -7,11 +7,14 @@ from datetime import date
 from typing import Annotated, Literal
 
 from litestar import Controller, Response, get, post
+from litestar.datastructures import State
 from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from service import pagination
 from service.articles import queries, urls
+from service.articles import reprocess as reprocessing
+from service.articles.reprocess import Outcome
 from service.articles.schemas import (
     Article,
     ArticleCreate,
@@ -40,17 +43,27 @@ def _invalid_url(exc: urls.InvalidURL, field: str = "url") -> ProblemError:
 async def _submit(
     conn: Conn, *, url: str, html: str | None, published: date | None
 ) -> tuple[Article, bool]:
-    """The article for `url`, and whether this call created it."""
+    """The article for `url`, and whether this call queued work (a new article, or a page
+    handed over for a known article that has none yet)."""
     key = urls.normalise(url)
     raw = zlib.compress(html.encode("utf-8"), 6) if html is not None else None
-    created = await queries.insert(
-        conn, url=urls.check(url), url_key=key, raw_html=raw, published_hint=published
-    )
-    if created is not None:
-        return created, True
-    existing = await queries.get_by_key(conn, key)
-    assert existing is not None  # a conflicting row was there a moment ago; rows are not deleted
-    return existing, False
+    for _ in range(3):  # a row deleted between the insert and the read: try again
+        created = await queries.insert(
+            conn, url=urls.check(url), url_key=key, raw_html=raw, published_hint=published
+        )
+        if created is not None:
+            return created, True
+        if raw is not None:
+            # The partner's page is not dropped when we failed to fetch the URL ourselves.
+            supplied = await queries.supply_page(
+                conn, url_key=key, raw_html=raw, published_hint=published
+            )
+            if supplied is not None:
+                return supplied, True
+        existing = await queries.get_by_key(conn, key)
+        if existing is not None:
+            return existing, False
+    raise ProblemError(409, "conflict", "the article changed while it was submitted; retry")
 
 
 class ArticleController(Controller):
@@ -67,7 +80,9 @@ class ArticleController(Controller):
         description=(
             "Queue an article by URL, or send the page's HTML to skip the fetch. "
             "The same URL (after normalising case, default port, trailing slash, fragment and "
-            "tracking parameters) returns the existing article with 200 instead of a new one."
+            "tracking parameters) returns the existing article with 200 instead of a new one. "
+            "HTML sent for a known article that has no page yet (its fetch failed) is taken: "
+            "the article is queued again and the answer is 202."
         ),
         responses={
             200: ResponseSpec(Article, description="The URL was known: the existing article."),
@@ -158,6 +173,26 @@ class ArticleController(Controller):
         )
         items, next_cursor = pagination.page(rows, limit=limit, kind="articles", key=lambda a: a.id)
         return ArticlePage(items=items, next_cursor=next_cursor)
+
+    @post(
+        "/{article_id:int}/reprocess",
+        guards=[require_scope("admin")],
+        status_code=200,
+        summary="Parse and extract an article again",
+        description=(
+            "Runs parse and extraction again over the stored page (after an extractor release) "
+            "and swaps the article's claims in one transaction. Answers how many claims were "
+            "added, removed and changed."
+        ),
+        responses=problem_responses(404, 409, 503),
+    )
+    async def reprocess(self, article_id: FromPath[int], conn: Conn, state: State) -> Outcome:
+        if await conn.fetchval("SELECT status FROM article WHERE id = $1", article_id) is None:
+            raise not_found(f"article {article_id}")
+        outcome = await reprocessing.reprocess(state.pool, state.executor, article_id)
+        if outcome.status != "reprocessed":
+            raise ProblemError(409, "not_reprocessable", f"article {article_id}: {outcome.reason}")
+        return outcome
 
     @get(
         "/{article_id:int}",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import re
 import uuid
@@ -23,7 +24,9 @@ from service.articles import urls
 from service.articles.parse import Parsed, parse
 from service.claims import queries as claims
 from service.claims.extract import VERSION, Extracted, extract
+from service.companies import aliases
 from service.companies import queries as companies
+from service.companies.registry import Registry, load_registry
 from service.config import Settings
 
 logger = log.get(__name__)
@@ -59,15 +62,29 @@ def body_hash(text: str) -> str | None:
     return hashlib.sha256(folded.encode()).hexdigest() if folded else None
 
 
+@functools.lru_cache(maxsize=4)
+def _registry(extra_aliases: tuple[tuple[str, str], ...]) -> Registry:
+    # Built once per set of operator-added aliases, so the extractor's compiled patterns are reused.
+    return load_registry().with_aliases(extra_aliases)
+
+
 def analyse(
-    compressed: bytes, *, encoding: str | None, url: str, published_hint: date | None
+    compressed: bytes,
+    *,
+    encoding: str | None,
+    url: str,
+    published_hint: date | None,
+    extra_aliases: tuple[tuple[str, str], ...] = (),
 ) -> Analysis:
     """The CPU-bound part, pure: page bytes in, text and claims out. Runs in the process pool."""
     html = fetching.decode(zlib.decompress(compressed), encoding)
     parsed = parse(html, url=url)
     published = published_hint or parsed.published
+    registry = _registry(extra_aliases)
     found = (
-        extract(parsed.text, published=published, language=parsed.language) if parsed.text else []
+        extract(parsed.text, published=published, language=parsed.language, registry=registry)
+        if parsed.text
+        else []
     )
     return Analysis(
         parsed=parsed,
@@ -141,6 +158,7 @@ async def process(
             "SELECT url, raw_html, raw_encoding, published_hint FROM article WHERE id = $1",
             article_id,
         )
+        extra = tuple(await aliases.admin_aliases(conn))
     if row is None:
         return "gone"
     raw, encoding = row["raw_html"], row["raw_encoding"]
@@ -169,8 +187,8 @@ async def process(
     try:
         result = await loop.run_in_executor(
             executor,
-            _analyse_call,
-            raw, encoding, row["url"], row["published_hint"],
+            analyse_call,
+            raw, encoding, row["url"], row["published_hint"], extra,
         )  # fmt: skip
     except Exception as exc:  # a page that breaks the parser must not stop the worker
         logger.exception("analysis failed")
@@ -188,10 +206,17 @@ async def process(
     return "parsed"
 
 
-def _analyse_call(
-    raw: bytes, encoding: str | None, url: str, published_hint: date | None
+def analyse_call(
+    raw: bytes,
+    encoding: str | None,
+    url: str,
+    published_hint: date | None,
+    extra_aliases: tuple[tuple[str, str], ...] = (),
 ) -> Analysis:
-    return analyse(raw, encoding=encoding, url=url, published_hint=published_hint)
+    """analyse() with positional arguments, as run_in_executor passes them."""
+    return analyse(
+        raw, encoding=encoding, url=url, published_hint=published_hint, extra_aliases=extra_aliases
+    )
 
 
 async def _fail(

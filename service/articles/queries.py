@@ -52,6 +52,29 @@ async def insert(
     return to_article(row) if row else None
 
 
+SUPPLY_PAGE = f"""
+WITH supplied AS (
+    UPDATE article AS a
+    SET raw_html = $2, raw_encoding = 'utf-8', source = 'submitted', status = 'queued',
+        published_hint = coalesce($3, a.published_hint), error_code = NULL, error_message = NULL,
+        run_at = now(), updated_at = now()
+    WHERE a.url_key = $1 AND a.raw_html IS NULL AND a.status IN ('queued', 'failed')
+    RETURNING {ARTICLE_COLUMNS}
+), woken AS (
+    SELECT pg_notify('outlay_article', id::text) FROM supplied
+)
+SELECT supplied.*, (SELECT count(*) FROM woken) AS woken FROM supplied
+"""
+
+
+async def supply_page(
+    conn: asyncpg.Connection, *, url_key: str, raw_html: bytes, published_hint: date | None
+) -> Article | None:
+    """Give a known article without a page the page a partner sent, and queue it again."""
+    row = await conn.fetchrow(SUPPLY_PAGE, url_key, raw_html, published_hint)
+    return to_article(row) if row else None
+
+
 async def get_by_key(conn: asyncpg.Connection, url_key: str) -> Article | None:
     row = await conn.fetchrow(
         f"SELECT {ARTICLE_COLUMNS} FROM article a WHERE a.url_key = $1", url_key

@@ -17,6 +17,9 @@ How the file is curated (`validate()` enforces what a machine can check):
   the bare katakana "メタ" and hangul "메타" (prefixes of metaverse), "Vantage", "TEL".
 - Names that are also English words (Apple, Oracle, Meta, Orange, SAP, Intel, Micron,
   Alphabet, Amazon, "Big Fund") are `strict_case`: they count in text only as capitalised.
+  A short CJK name that sits inside common longer words lists them as `false_friends`
+  (高通 in 高通胀 "high inflation", 三星 in 三星堆), and so do English names that a place
+  shares ("Amazon rainforest").
 - `wikidata` holds only ids cross-checked against public sources that agree on them; a
   missing id is better than a wrong one.
 - `fiscal_year_end_month` defaults to 12; it is set wherever the company's year ends
@@ -72,6 +75,9 @@ class Company(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     # The name or an alias is also a common word ("SAP", "Orange", "Apple"): a match in text
     # counts only when spelled with the registry's capitals (see `Registry.accepts`).
     strict_case: bool = False
+    # Longer phrases that contain a spelling of the company but mean something else: 高通胀 is
+    # high inflation, not Qualcomm; "Amazon rainforest" is not the retailer.
+    false_friends: tuple[str, ...] = ()
 
 
 class Group(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -106,6 +112,28 @@ class Registry:
             for alias in (group.name, *group.aliases):
                 self._groups_by_alias.setdefault(fold(alias), group)
 
+    def with_aliases(self, extra: tuple[tuple[str, str], ...]) -> Registry:
+        """A registry that also knows `extra` (alias, slug) pairs, e.g. aliases added by an
+        operator; pairs for unknown slugs or already-taken spellings are left out."""
+        added: dict[str, list[str]] = {}
+        for alias, slug in extra:
+            if slug in self.by_slug and fold(alias) not in self._by_alias:
+                added.setdefault(slug, []).append(alias)
+        if not added:
+            return self
+        companies = tuple(
+            msgspec.structs.replace(
+                c,
+                aliases=msgspec.structs.replace(
+                    c.aliases, other=(*c.aliases.other, *added[c.slug])
+                ),
+            )
+            if c.slug in added
+            else c
+            for c in self.companies
+        )
+        return Registry(RegistryFile(companies=companies, groups=self.groups))
+
     def resolve(self, name: str) -> Company | None:
         """The company a name or alias stands for, as written (not rolled up)."""
         slug = self._by_alias.get(fold(name))
@@ -120,15 +148,27 @@ class Registry:
             company = self.by_slug[company.parent]
         return company
 
-    def accepts(self, span: str, slug: str) -> bool:
+    def accepts(self, span: str, slug: str, *, text: str = "", start: int = 0) -> bool:
         """Whether `span`, found in text by its folded key, may stand for the company `slug`.
 
         Case matters only for companies marked `strict_case`, whose names double as words.
+        Given the `text` the span was found in and its `start` offset, a match inside one of
+        the company's false friends (高通 inside 高通胀) is refused too.
         """
         company = self.by_slug[slug]
-        if not company.strict_case:
-            return True
-        return " ".join(span.split()) in {" ".join(s.split()) for s in spellings(company)}
+        if company.strict_case and " ".join(span.split()) not in {
+            " ".join(s.split()) for s in spellings(company)
+        }:
+            return False
+        end = start + len(span)
+        for phrase in company.false_friends:
+            # Case-insensitive by regex, not by folding the text, so that offsets stay put.
+            offset = max(0, end - len(phrase))
+            window = text[offset : start + len(phrase)]
+            for match in re.finditer(re.escape(phrase), window, re.IGNORECASE):
+                if offset + match.start() <= start and offset + match.end() >= end:
+                    return False
+        return True
 
     def group(self, name: str) -> Group | None:
         return self._groups_by_alias.get(fold(name))
@@ -209,6 +249,9 @@ def _entry_problems(company: Company, slugs: dict[str, int]) -> list[str]:
             found.append(f"{slug}: {field} {target!r} is not in the registry")
     if company.kind in ROLLED_UP_KINDS and company.parent is None:
         found.append(f"{slug}: a {company.kind} needs the parent its spending rolls up to")
+    for phrase in company.false_friends:
+        if not any(fold(s) in fold(phrase) and fold(s) != fold(phrase) for s in spellings(company)):
+            found.append(f"{slug}: false friend {phrase!r} holds none of its spellings")
     if company.parent and company.owner:
         found.append(f"{slug}: has both a parent and an owner; spending either rolls up or not")
     return found

@@ -7,7 +7,7 @@ import hashlib
 import asyncpg
 
 from service import log
-from service.companies.registry import REGISTRY_PATH, Registry, fold, parse_registry
+from service.companies.registry import REGISTRY_PATH, Registry, fold, parse_registry, validate
 
 logger = log.get(__name__)
 
@@ -45,7 +45,7 @@ async def sync_registry(conn: asyncpg.Connection, *, raw: bytes | None = None) -
         current = await conn.fetchval("SELECT checksum FROM registry_state")
         if current == checksum:
             return False
-        registry = parse_registry(raw)
+        registry = validate(parse_registry(raw))
         await _write(conn, registry)
         await conn.execute(
             """INSERT INTO registry_state (checksum) VALUES ($1)

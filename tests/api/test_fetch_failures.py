@@ -59,3 +59,16 @@ async def test_public_addresses_only_unless_allowed(client: AsyncTestClient) -> 
     response = await client.post("/v1/articles", json={"url": "http://127.0.0.2:9/x"})
     failed = await wait_done(client, response.json()["id"])
     assert failed["error"]["code"] == "ssrf_blocked"
+
+
+async def test_html_sent_for_a_failed_article_is_used(client: AsyncTestClient, site: Site) -> None:  # type: ignore[type-arg]
+    url = site.base + "/later"
+    first = await client.post("/v1/articles", json={"url": url})
+    assert (await wait_done(client, first.json()["id"]))["status"] == "failed"
+    again = await client.post("/v1/articles", json={"url": url, "html": GOOD.decode()})
+    assert again.status_code == 202
+    assert again.json()["id"] == first.json()["id"]
+    article = await wait_done(client, first.json()["id"])
+    assert article["status"] == "parsed"
+    assert article["error"] is None
+    assert "A page." in article["text"]

@@ -11,6 +11,7 @@ SCOPES = {
     ("post", "/v1/articles"): "ingest",
     ("post", "/v1/articles/batch"): "ingest",
     ("get", "/v1/articles/{article_id}"): "read",
+    ("post", "/v1/articles/{article_id}/reprocess"): "admin",
     ("get", "/v1/claims"): "read",
     ("get", "/v1/companies"): "read",
     ("get", "/v1/companies/{slug}"): "read",

@@ -344,6 +344,27 @@ def test_names_that_are_also_words_match_only_as_capitalised() -> None:
     assert REGISTRY.accepts("nvidia", nvidia.slug)
 
 
+@pytest.mark.parametrize(
+    ("text", "alias", "slug", "counts"),
+    [
+        ("由于高通胀，央行再次加息。", "高通", "qualcomm", False),
+        ("高通计划明年投入50亿美元。", "高通", "qualcomm", True),
+        ("通过提高通信效率降低成本。", "高通", "qualcomm", False),
+        ("Fires spread through the Amazon rainforest.", "Amazon", "amazon", False),
+        ("Amazon plans to spend $100 billion.", "Amazon", "amazon", True),
+        ("三星堆遗址出土文物。", "三星", "samsung-electronics", False),
+        ("三星将投资300亿美元。", "三星", "samsung-electronics", True),
+        ("Orange County approved the budget.", "Orange", "orange", False),
+    ],
+)
+def test_a_name_inside_a_longer_phrase_that_means_something_else_does_not_count(
+    text: str, alias: str, slug: str, counts: bool
+) -> None:
+    start = text.index(alias)
+    assert REGISTRY.resolve(alias) == REGISTRY.by_slug[slug]
+    assert REGISTRY.accepts(alias, slug, text=text, start=start) is counts
+
+
 def test_words_that_would_misfire_are_not_aliases() -> None:
     for word in ("arm", "reliance", "x", "delta", "lambda", "big fund"):
         company = REGISTRY.resolve(word)
@@ -419,6 +440,7 @@ def _company(slug: str, **fields: Any) -> dict[str, Any]:
         ([_company("a", aliases={"en": ["X"]})], [], "too short"),
         ([_company("a", aliases={"en": ["A "]})], [], "padded"),
         ([_company("a", aliases={"en": ["Ab", "AB"]})], [], "repeated after folding"),
+        ([_company("a", false_friends=["Other words"])], [], "false friend 'Other words'"),
         ([{"slug": "a", "name": "A1", "kind": "brand"}], [], "needs the parent"),
         ([_company("a"), _company("b", parent="a", owner="a")], [], "both a parent and an owner"),
         ([_company("a")], [{"name": "giants", "members": ["ghost"]}], "member 'ghost'"),

@@ -1,0 +1,236 @@
+"""Article body by consensus of three extractions.
+
+trafilatura alone keeps a related-articles block or a teaser now and then, or stops half way
+through an article split over several containers. Its precision mode and a readability pass
+fail on other pages, so no single extraction is best. Two that agree are rarely both wrong:
+the body is the extraction that agrees most with the other two (compared on word 4-grams, the
+way article-extraction benchmarks score). Long prose paragraphs that only readability found
+are then put back where they stood, and short lines outside the span of paragraphs both
+found (datelines, labels, "Comments") are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+import lxml.html
+import trafilatura
+from trafilatura.readability_lxml import Document as Readability
+
+_WORD = re.compile(r"\w+")
+# Han, kana and hangul: a run of them is one \w+ token however long the sentence.
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_SPACE = re.compile(r"[ \t\r\f\v\xa0\u200b]+")
+# Block-level tags whose content starts a new line in the readability rendering.
+_BLOCK_TAGS = frozenset(
+    {
+        "p",
+        "div",
+        "br",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "pre",
+        "table",
+        "tr",
+        "section",
+        "article",
+        "figure",
+        "figcaption",
+        "header",
+        "footer",
+        "aside",
+        "main",
+    }
+)
+# A readability-only paragraph is put back only if it is real prose: a reader-facing
+# paragraph of this many words that ends like a sentence. Shorter lines that one extractor
+# found and the other did not are as often a caption or a teaser as article text.
+_RESCUE_MIN_WORDS = 40
+_SENTENCE_END = re.compile(r"[.!?。！？…\"'”’»)\]]\s*$")
+# Characters under which an extraction found next to nothing: two short paragraphs. Above
+# it a short precision-mode text is more often right than readability's longer one.
+_NEXT_TO_NOTHING = 500
+# Agreement above which the fast extraction and readability are taken to have found the
+# same article, so no third opinion is needed.
+_SETTLED = 0.9
+# Lines before the first and after the last paragraph readability also found are dropped
+# when this short: datelines, "Comments", newsletter and section labels. Longer ones may be
+# a lead or a closing paragraph readability missed.
+_EDGE_MAX_WORDS = 10
+# A line counts as present in another text when half of its word trigrams are there.
+_PRESENT = 0.5
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def length(line: str) -> int:
+    """Length of a line in words, counting two CJK characters as one word, so that length
+    thresholds treat a Chinese sentence like an English one."""
+    return len(words(line)) + len(_CJK.findall(line)) // 2
+
+
+def shingles(text: str, *, n: int = 4) -> Counter[tuple[str, ...]]:
+    tokens = words(text)
+    if len(tokens) < n:
+        return Counter([tuple(tokens)]) if tokens else Counter()
+    return Counter(tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+
+
+def agreement(a: str, b: str) -> float:
+    """F1 of the word 4-gram multisets of two texts: 1.0 same words, 0.0 nothing in common."""
+    sa, sb = shingles(a), shingles(b)
+    common = sum((sa & sb).values())
+    total = sum(sa.values()) + sum(sb.values())
+    return 2 * common / total if total else 1.0
+
+
+class _Lines:
+    """Word trigrams of a text, to ask whether a line of another text is in it."""
+
+    def __init__(self, text: str) -> None:
+        tokens = words(text)
+        self._grams = {tuple(tokens[i : i + 3]) for i in range(len(tokens) - 2)}
+        self._joined = " " + " ".join(tokens) + " "
+
+    def presence(self, line: str) -> float:
+        tokens = words(line)
+        if not tokens:
+            return 1.0
+        if len(tokens) < 3:
+            return 1.0 if " " + " ".join(tokens) + " " in self._joined else 0.0
+        grams = [tuple(tokens[i : i + 3]) for i in range(len(tokens) - 2)]
+        return sum(g in self._grams for g in grams) / len(grams)
+
+
+def readability_text(html: str) -> str:
+    """Body text by the readability algorithm, one paragraph a line."""
+    try:
+        tree = trafilatura.load_html(html)
+        if tree is None:
+            return ""
+        summary = Readability(tree, min_text_length=25).summary()
+        root = lxml.html.fromstring(summary)
+    except Exception:  # a heuristic failing on odd markup just has no opinion
+        return ""
+    for el in root.iter():
+        if isinstance(el.tag, str) and el.tag in _BLOCK_TAGS:
+            el.tail = "\n" + (el.tail or "")
+            if el.tag != "br":
+                el.text = "\n" + (el.text or "")
+    lines = (_SPACE.sub(" ", line).strip() for line in root.text_content().split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def precision_text(html: str, *, url: str | None, readable: str) -> str:
+    """trafilatura in precision mode. When it finds next to nothing, readability stands in,
+    as trafilatura's own fallback would do, but with the readability text already at hand
+    instead of a second readability run."""
+    text = (
+        trafilatura.extract(html, url=url, include_comments=False, favor_precision=True, fast=True)
+        or ""
+    )
+    if len(text) < _NEXT_TO_NOTHING and len(readable) > 2 * len(text):
+        return readable
+    return text
+
+
+def consensus(candidates: Sequence[str]) -> str:
+    """The candidate closest to all the others; ties go to the earliest."""
+    if len(candidates) < 3:
+        return candidates[0] if candidates else ""
+    grams = [shingles(c) for c in candidates]
+    sizes = [sum(g.values()) for g in grams]
+    scores = [0.0] * len(candidates)
+    for i in range(len(candidates)):
+        for j in range(i + 1, len(candidates)):
+            total = sizes[i] + sizes[j]
+            pair = 2 * sum((grams[i] & grams[j]).values()) / total if total else 1.0
+            scores[i] += pair
+            scores[j] += pair
+    return candidates[scores.index(max(scores))]
+
+
+def _is_prose(line: str) -> bool:
+    return length(line) >= _RESCUE_MIN_WORDS and bool(_SENTENCE_END.search(line))
+
+
+def rescue(base: str, other: str) -> str:
+    """Put back prose paragraphs of ``other`` missing from ``base``, after the paragraph of
+    ``base`` that precedes them in ``other``."""
+    if not base:
+        return base
+    in_base = _Lines(base)
+    base_lines = base.split("\n")
+    inserts: dict[int, list[str]] = {}
+    anchor = -1  # index in base_lines of the last located paragraph
+    previous: str | None = None  # last paragraph of ``other`` that ``base`` has too
+    for line in other.split("\n"):
+        if in_base.presence(line) >= _PRESENT:
+            previous = line
+        elif _is_prose(line):
+            if previous is not None:
+                anchor = _locate(base_lines, previous, after=anchor)
+                previous = None
+            inserts.setdefault(anchor, []).append(line)
+    if not inserts:
+        return base
+    merged = inserts.get(-1, [])
+    for i, line in enumerate(base_lines):
+        merged.append(line)
+        merged.extend(inserts.get(i, []))
+    return "\n".join(merged)
+
+
+def _locate(lines: list[str], line: str, *, after: int) -> int:
+    probe = _Lines(line)
+    best, best_score = after, 0.0
+    for i in range(max(after, 0), len(lines)):
+        score = probe.presence(lines[i])
+        if score > best_score:
+            best, best_score = i, score
+            if score >= 0.99:
+                break
+    return best
+
+
+def trim_edges(text: str, other: str) -> str:
+    """``text`` without short lines outside the span of paragraphs ``other`` also has."""
+    if not other:
+        return text
+    in_other = _Lines(other)
+    lines = text.split("\n")
+    shared = [i for i, line in enumerate(lines) if in_other.presence(line) >= _PRESENT]
+    if not shared:
+        return text
+    first, last = shared[0], shared[-1]
+    return "\n".join(
+        line for i, line in enumerate(lines) if first <= i <= last or length(line) > _EDGE_MAX_WORDS
+    )
+
+
+def body(html: str, *, url: str | None, first: str) -> str:
+    """Body text of ``html``; ``first`` is trafilatura's fast default extraction of it."""
+    readable = readability_text(html)
+    if agreement(first, readable) >= _SETTLED:
+        # Same words; on short pages trafilatura's fast pass falls back to a flat rendering
+        # on one line, where readability kept the paragraphs the extractor quotes from.
+        chosen = readable if "\n" not in first and "\n" in readable else first
+    else:
+        precise = precision_text(html, url=url, readable=readable)
+        chosen = consensus([first, precise, readable])
+    return trim_edges(rescue(chosen, readable), readable)
