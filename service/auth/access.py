@@ -1,8 +1,11 @@
 """Who is calling, may they, and how often: the `require_scope` guard routes declare.
 
-Every guarded request is counted against a rate limit (per key, or per client IP for callers
-without a valid key) before the verdict, so a flood of bad keys is throttled too. The verdict
-is 429 over the limit, else 401 without a usable key, else 403 without the scope.
+A request without a key, or with one whose checksum fails, is refused (401) before any
+database query, unless it is an anonymous read that OUTLAY_PUBLIC_READ allows. Every other
+request is counted against a rate limit (per key and scope; per client IP for anonymous
+reads and for well-formed keys that turn out unknown, revoked or expired, so guessing is
+throttled) before the verdict: 429 over the limit, else 401 without a valid key, else 403
+without the scope.
 """
 
 from __future__ import annotations
@@ -25,6 +28,22 @@ logger = log.get(__name__)
 
 WWW_AUTHENTICATE = 'Bearer realm="outlay", charset="UTF-8"'
 ANONYMOUS = "anonymous"
+
+
+# The database is away (or went away mid-request): the caller should retry, not blame us.
+_UNAVAILABLE = (
+    OSError,
+    TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.InterfaceError,
+    asyncpg.InternalClientError,
+)
+
+
+def _unavailable(exc: BaseException) -> ProblemError:
+    logger.warning("database unavailable", error=str(exc))
+    return ProblemError(503, "database_unavailable", "the database is not reachable; retry shortly")
 
 
 class Policy(msgspec.Struct, frozen=True):
@@ -118,18 +137,20 @@ async def authorize(
         return state["principal"]  # type: ignore[no-any-return]
     config: AccessConfig = connection.app.state.access
     presented = _presented(connection)
+    usable = presented is not None and keys.well_formed(presented)
+    if not usable and (presented is not None or not (required == "read" and config.public_read)):
+        # No key, or one whose checksum fails: refused without touching the database, so
+        # garbage costs nothing. (Not counted, hence no RateLimit headers on this 401.)
+        raise unauthorized()
     pool: asyncpg.Pool = connection.app.state.pool
     try:
         conn = await pool.acquire(timeout=5)
-    except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
-        raise ProblemError(
-            503, "database_unavailable", "the database is not reachable; retry shortly"
-        ) from exc
+    except (*_UNAVAILABLE, asyncpg.PostgresError) as exc:  # e.g. not accepting connections
+        raise _unavailable(exc) from exc
     try:
         row, touch = None, False
-        # A malformed key is refused here, before any query.
-        if presented is not None and keys.well_formed(presented):
-            row, touch = await _identify(conn, presented, config.pepper)
+        if usable:
+            row, touch = await _identify(conn, presented, config.pepper)  # type: ignore[arg-type]
         if row is not None:
             principal = Principal(row["id"], row["name"], frozenset(row["scopes"]))
             policy = config.policies[required]
@@ -141,6 +162,8 @@ async def authorize(
         hits, reset = await queries.hit(conn, bucket=bucket, window=policy.window)
         if touch:
             await queries.touch(conn, row["id"])  # type: ignore[index]
+    except _UNAVAILABLE as exc:
+        raise _unavailable(exc) from exc
     finally:
         await pool.release(conn)
     rate = RateState(policy, max(0, policy.limit - hits), reset)

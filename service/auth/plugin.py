@@ -169,7 +169,7 @@ class AuthPlugin(InitPluginProtocol, ReceiveRoutePlugin):
         handler.description = f"{handler.description or ''}\n\n{who}".strip()
         # 400 too: else Litestar documents its own (non-problem) validation error body.
         handler.responses = {
-            **problem_responses(400, 401, 403, 429),
+            **problem_responses(400, 401, 403, 429, 500),
             **(handler.responses or {}),
         }
         if handler.before_request is not None and _is_claim(handler.before_request):

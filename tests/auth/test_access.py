@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
 import pytest
 from litestar.testing import AsyncTestClient
 
+from service.app import create_app
 from service.auth import keys
 from tests.auth.conftest import MakeKey, Started, problem
 from tests.conftest import Keyless
+from tests.conftest import test_settings as suite_settings
 
 READ = "/v1/claims"
+
+
+@asynccontextmanager
+async def start_app_at(url: str) -> AsyncIterator[AsyncTestClient]:  # type: ignore[type-arg]
+    settings = suite_settings(url, run_worker=False, parse_processes=1)
+    async with AsyncTestClient(app=create_app(settings), timeout=30) as c:
+        yield c
 
 
 async def test_both_headers_carry_a_key(anon_client: Keyless, make_key: MakeKey) -> None:
@@ -55,6 +67,33 @@ async def test_every_bad_key_gets_the_same_401(
         seen[name] = (r.content, r.headers["www-authenticate"])
     assert len(set(seen.values())) == 1, seen
     assert seen["missing"][1].startswith("Bearer ")
+
+
+async def test_missing_and_mistyped_keys_are_refused_without_the_database(
+    database_url: str, make_key: MakeKey
+) -> None:
+    """With its database refusing connections the app still answers them 401, not 503."""
+    name = f"outlay_down_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(database_url)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    url = database_url.rsplit("/", 1)[0] + "/" + name
+    try:
+        async with start_app_at(url) as c:
+            key = keys.generate()
+            typo = key[:-1] + ("A" if key[-1] != "A" else "B")
+            await admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+            await admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", name
+            )
+            problem(await c.get(READ), 401)
+            problem(await c.get(READ, headers={"X-API-Key": typo}), 401)
+            problem(await c.get(READ, headers={"Authorization": "Bearer nope"}), 401)
+            # A well-formed key has to be looked up: that needs the database.
+            problem(await c.get(READ, headers={"X-API-Key": key}), 503)
+            await admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
 
 
 async def test_a_key_without_the_scope_gets_403(anon_client: Keyless, make_key: MakeKey) -> None:

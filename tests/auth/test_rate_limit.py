@@ -7,6 +7,7 @@ import re
 
 from litestar.testing import AsyncTestClient
 
+from service.auth import keys
 from tests.auth.conftest import MakeKey, Started, problem
 from tests.conftest import Keyless
 
@@ -16,14 +17,16 @@ RATE = re.compile(r'^"(\w+)";r=(\d+);t=(\d+)$')
 POLICY = re.compile(r'^"(\w+)";q=(\d+);w=(\d+)$')
 
 
-async def test_every_response_carries_the_headers(
-    anon_client: Keyless, client: AsyncTestClient
-) -> None:  # type: ignore[type-arg]
+async def test_every_counted_response_carries_the_headers(
+    anon_client: Keyless,
+    client: AsyncTestClient,  # type: ignore[type-arg]
+) -> None:
     for response in (
         await client.get("/v1/claims"),
         await client.get("/v1/articles/987654"),  # a 404
         await client.get("/v1/articles", params={"limit": 0}),  # a 400
-        await anon_client.get("/v1/claims"),  # a 401
+        await client.post("/v1/keys", json={"name": "x", "scopes": []}),  # a 400 from admin
+        await anon_client.get("/v1/claims", headers={"X-API-Key": keys.generate()}),  # a 401
     ):
         assert POLICY.match(response.headers["ratelimit-policy"]), response.headers
         assert RATE.match(response.headers["ratelimit"]), response.headers
@@ -72,9 +75,15 @@ async def test_anonymous_callers_are_limited_per_client_ip(
     async with start_app(public_read=True, **LIMITS) as one, start_app(**LIMITS) as two:
         for _ in range(2):
             assert (await one.get("/v1/claims")).status_code == 200
-        # Failed authentication spends the same per-IP allowance: guessing keys is throttled.
-        problem(await two.get("/v1/claims"), 401)
-        problem(await two.get("/v1/claims", headers={"X-API-Key": "olk_guess"}), 401)
+        # Guessed keys spend the same per-IP allowance: guessing is throttled.
+        problem(await two.get("/v1/claims", headers={"X-API-Key": keys.generate()}), 401)
+        problem(
+            await two.get("/v1/claims", headers={"Authorization": f"Bearer {keys.generate()}"}), 401
+        )
+        # Missing and malformed keys are refused before any query, so they count for nothing.
+        for _ in range(5):
+            problem(await two.get("/v1/claims"), 401)
+            problem(await two.get("/v1/claims", headers={"X-API-Key": "olk_guess"}), 401)
         r = await one.get("/v1/claims")
         problem(r, 429)
         assert r.headers["ratelimit-policy"] == '"anonymous";q=4;w=86400'
