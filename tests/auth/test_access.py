@@ -61,12 +61,17 @@ async def test_every_bad_key_gets_the_same_401(
         "empty bearer": {"Authorization": "Bearer "},
     }
     seen = {}
+    header_names = {}
     for name, headers in cases.items():
         r = await anon_client.get(READ, headers={**headers, "X-Request-ID": "same-id"})
         problem(r, 401)
         seen[name] = (r.content, r.headers["www-authenticate"])
+        header_names[name] = sorted(k for k in r.headers if k != "date")
     assert len(set(seen.values())) == 1, seen
     assert seen["missing"][1].startswith("Bearer ")
+    # Keys that had to be looked up are answered with the very same headers too.
+    looked_up = {tuple(header_names[n]) for n in ("unknown", "revoked", "expired")}
+    assert len(looked_up) == 1, header_names
 
 
 async def test_missing_and_mistyped_keys_are_refused_without_the_database(

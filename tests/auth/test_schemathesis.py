@@ -122,7 +122,7 @@ class OutlayKey:
         case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
 
 
-@schemathesis.hook
+@schema.hook
 def filter_path_parameters(ctx: Any, path_parameters: dict[str, Any] | None) -> bool:
     # Everything else is fair game, but revoking the key the run uses would end the run.
     return not path_parameters or path_parameters.get("key_id") != KEY_ID
