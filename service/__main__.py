@@ -25,42 +25,54 @@ def cmd_serve(settings: config.Settings, _: argparse.Namespace) -> int:
 
     settings = msgspec.structs.replace(settings, database_url=_database_url(settings))
     app = create_app(settings)
+
+    class Server(uvicorn.Server):
+        """On SIGTERM the worker stops claiming at once, while requests in flight finish."""
+
+        def handle_exit(self, sig: int, frame: object) -> None:
+            worker = app.state.get("worker")
+            if worker is not None:
+                worker.stop()
+            super().handle_exit(sig, frame)  # type: ignore[arg-type]
+
     log.get(__name__).info(
         "serving", host=settings.host, port=settings.port, worker=settings.run_worker
     )
-    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False)
+    Server(
+        uvicorn.Config(
+            app,
+            host=settings.host,
+            port=settings.port,
+            log_config=None,
+            access_log=False,
+            timeout_graceful_shutdown=int(settings.shutdown_grace) or 1,
+        )
+    ).run()
     return 0
 
 
 async def _worker(settings: config.Settings) -> None:
-    import multiprocessing  # noqa: PLC0415
-    import os  # noqa: PLC0415
-    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
-
-    from service.articles import fetch  # noqa: PLC0415
     from service.companies.sync import sync_registry  # noqa: PLC0415
-    from service.jobs.worker import Worker  # noqa: PLC0415
+    from service.figures.rates import sync_rates  # noqa: PLC0415
+    from service.jobs.runner import running_worker  # noqa: PLC0415
 
     async with db.pool_lifespan(
-        settings.database_url or "", min_size=1, max_size=settings.worker_concurrency + 2
+        settings.database_url or "",
+        min_size=1,
+        max_size=settings.worker_concurrency * 2 + 2,
+        command_timeout=settings.db_command_timeout,
+        connect_timeout=settings.db_acquire_timeout,
     ) as pool:
         async with pool.acquire() as conn:
             await db.migrate(conn)
             await sync_registry(conn)
-        processes = settings.parse_processes or os.cpu_count() or 1
-        with ProcessPoolExecutor(
-            processes, mp_context=multiprocessing.get_context("forkserver")
-        ) as ex:
-            async with fetch.make_client(
-                user_agent=settings.user_agent,
-                connect_timeout=settings.fetch_connect_timeout,
-                read_timeout=settings.fetch_timeout,
-            ) as client:
-                worker = Worker(pool=pool, client=client, executor=ex, settings=settings)
-                loop = asyncio.get_running_loop()
-                for sig in (signal.SIGTERM, signal.SIGINT):
-                    loop.add_signal_handler(sig, worker.stop)
-                await worker.run()
+            await sync_rates(conn)
+        async with running_worker(pool, settings) as worker:
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(sig, worker.stop)
+            assert worker.task is not None
+            await worker.task
 
 
 def cmd_worker(settings: config.Settings, _: argparse.Namespace) -> int:
@@ -71,10 +83,12 @@ def cmd_worker(settings: config.Settings, _: argparse.Namespace) -> int:
 
 async def _migrate(url: str) -> list[str]:
     from service.companies.sync import sync_registry  # noqa: PLC0415
+    from service.figures.rates import sync_rates  # noqa: PLC0415
 
     async with db.pool_lifespan(url, min_size=1, max_size=1) as pool, pool.acquire() as conn:
         applied = await db.migrate(conn)
         await sync_registry(conn)
+        await sync_rates(conn)
         return applied
 
 

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import multiprocessing
-import os
 import re
 import uuid
 from collections.abc import AsyncIterator
-from concurrent.futures import ProcessPoolExecutor
 
 import structlog
 from litestar import Litestar, get
@@ -20,14 +16,16 @@ from litestar.openapi.spec import Tag
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from service import db, errors, log
-from service.articles import fetch
 from service.articles.api import ArticleController
 from service.auth import AuthPlugin
 from service.claims.api import ClaimController
 from service.companies.api import CompanyController
 from service.companies.sync import sync_registry
 from service.config import Settings
-from service.jobs.worker import Worker
+from service.figures.api import FigureController
+from service.figures.rates import sync_rates
+from service.jobs.api import JobController
+from service.jobs.runner import running_worker
 from service.totals.api import TotalsController
 
 logger = log.get(__name__)
@@ -64,15 +62,19 @@ async def live() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@get("/health/ready", tags=["health"], summary="Readiness: the database answers")
+@get(
+    "/health/ready",
+    tags=["health"],
+    summary="Readiness: the database answers",
+    responses=errors.problem_responses(503),
+)
 async def ready(state: State) -> dict[str, str]:
+    wait = min(2.0, state.acquire_timeout)
     try:
-        async with state.pool.acquire(timeout=2) as conn:
-            await conn.fetchval("SELECT 1", timeout=2)
-    except Exception as exc:
-        raise errors.ProblemError(
-            503, "database_unavailable", "the database is not reachable"
-        ) from exc
+        async with state.pool.acquire(timeout=wait) as conn:
+            await conn.fetchval("SELECT 1", timeout=wait)
+    except db.UNAVAILABLE as exc:
+        raise db.unavailable_problem(exc) from exc
     return {"status": "ok", "database": "ok"}
 
 
@@ -84,47 +86,57 @@ def create_app(settings: Settings) -> Litestar:
     @contextlib.asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         async with db.pool_lifespan(
-            database_url, min_size=settings.db_pool_min, max_size=settings.db_pool_max
+            database_url,
+            min_size=settings.db_pool_min,
+            max_size=settings.db_pool_max,
+            command_timeout=settings.db_command_timeout,
+            connect_timeout=settings.db_acquire_timeout,
         ) as pool:
             async with pool.acquire() as conn:
                 await db.migrate(conn)
                 await sync_registry(conn)
+                await sync_rates(conn)
             app.state.pool = pool
-            processes = settings.parse_processes or os.cpu_count() or 1
-            executor = ProcessPoolExecutor(
-                max_workers=processes, mp_context=multiprocessing.get_context("forkserver")
-            )
-            app.state.executor = executor
-            client = fetch.make_client(
-                user_agent=settings.user_agent,
-                connect_timeout=settings.fetch_connect_timeout,
-                read_timeout=settings.fetch_timeout,
-            )
-            worker_task: asyncio.Task[None] | None = None
-            worker: Worker | None = None
-            if settings.run_worker:
-                worker = Worker(pool=pool, client=client, executor=executor, settings=settings)
-                worker_task = asyncio.create_task(worker.run())
+            app.state.acquire_timeout = settings.db_acquire_timeout
+            # Parse processes for the API's own CPU work (reprocessing): the worker's when it
+            # runs here, else started on first use, so an API-only replica pays nothing idle.
+            app.state.executor = None
             try:
-                yield
+                if not settings.run_worker:
+                    yield
+                    return
+                # A pool of its own, so that jobs never take the connections requests need.
+                async with (
+                    db.pool_lifespan(
+                        database_url,
+                        min_size=1,
+                        max_size=settings.worker_concurrency * 2 + 2,
+                        command_timeout=settings.db_command_timeout,
+                        connect_timeout=settings.db_acquire_timeout,
+                    ) as worker_pool,
+                    running_worker(worker_pool, settings) as worker,
+                ):
+                    app.state.worker = worker  # `serve` stops it from claiming at SIGTERM
+                    app.state.executor = worker.executor
+                    yield
             finally:
-                if worker is not None and worker_task is not None:
-                    worker.stop()
-                    await worker_task
-                await client.aclose()
-                executor.shutdown(wait=True, cancel_futures=True)
+                own = app.state.get("own_executor")
+                if own is not None:
+                    own.shutdown(wait=True, cancel_futures=True)
 
     return Litestar(
         route_handlers=[
             ArticleController,
+            JobController,
             ClaimController,
             CompanyController,
+            FigureController,
             TotalsController,
             live,
             ready,
         ],
         dependencies={"conn": Provide(db.provide_connection)},
-        exception_handlers=errors.exception_handlers,
+        exception_handlers={**errors.exception_handlers, **db.exception_handlers},
         middleware=[request_id_middleware],
         lifespan=[lifespan],
         plugins=[AuthPlugin(settings)],
@@ -148,6 +160,7 @@ def openapi_config() -> OpenAPIConfig:
             Tag(name="articles", description="Submit and read articles."),
             Tag(name="claims", description="Spending claims with their evidence."),
             Tag(name="companies", description="The spenders and their figures."),
+            Tag(name="figures", description="One sourced number per company, year and kind."),
             Tag(name="totals", description="Consolidated sums of one-year figures."),
             Tag(name="health", description="Liveness and readiness."),
         ],

@@ -19,21 +19,35 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     port: int = 8000
     # Networks that fetches may reach although they are private or local: empty means none.
     fetch_allow: tuple[str, ...] = ()
-    fetch_timeout: float = 20.0
+    # Ports fetches may connect to: numbers or ranges ("80", "443", "8000-8099").
+    fetch_ports: tuple[str, ...] = ("80", "443")
+    fetch_timeout: float = 20.0  # one deadline over the whole fetch, redirects included
     fetch_connect_timeout: float = 5.0
-    fetch_max_bytes: int = 5_000_000
-    user_agent: str = "Outlay/0.1 (+https://github.com/outlay/outlay)"
+    fetch_max_bytes: int = 5_000_000  # the body, and the body once decompressed
+    fetch_robots: bool = True  # honour robots.txt
+    fetch_per_host: int = 2  # fetches to one host at once, per process
+    contact_url: str = "https://github.com/outlay/outlay"
+    user_agent: str = ""  # empty: "Outlay/0.1 (+contact_url)"
     # Jobs one worker runs at once; the CPU part goes to a pool of `parse_processes`.
     worker_concurrency: int = 4
     parse_processes: int = 0  # 0: one per core
     poll_interval: float = 2.0
     lease_seconds: float = 120.0
+    # Transient failures are tried again after base * 2^(n-1) s (with jitter, at most max).
+    retry_max_attempts: int = 5
+    retry_base_delay: float = 30.0
+    retry_max_delay: float = 3600.0
+    # On SIGTERM: how long running jobs (and requests in flight) may take to finish.
+    shutdown_grace: float = 30.0
     run_worker: bool = True
     data_dir: str = ".data"
     log_format: str = "auto"  # auto | json | console
     log_level: str = "info"
     db_pool_min: int = 1
     db_pool_max: int = 10
+    # How long a request waits for a connection, and a statement may run, before a 503.
+    db_acquire_timeout: float = 5.0
+    db_command_timeout: float = 30.0
     # Partner access (service/auth, README "For partners"). `production` refuses to start
     # without a key pepper; `development` falls back to a fixed, public one with a warning.
     env: str = "development"
@@ -50,6 +64,21 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     @property
     def fetch_allow_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
         return tuple(ipaddress.ip_network(n, strict=False) for n in self.fetch_allow)
+
+    @property
+    def fetch_port_ranges(self) -> tuple[tuple[int, int], ...]:
+        ranges = []
+        for spec in self.fetch_ports:
+            low, _, high = spec.partition("-")
+            first, last = int(low), int(high or low)
+            if not 0 < first <= last <= 65535:
+                raise ValueError(f"not a port or port range: {spec!r}")
+            ranges.append((first, last))
+        return tuple(ranges)
+
+    @property
+    def fetch_user_agent(self) -> str:
+        return self.user_agent or f"Outlay/0.1 (+{self.contact_url})"
 
 
 def _flag(value: str) -> bool:
@@ -73,7 +102,7 @@ def from_env(env: Mapping[str, str] | None = None, **overrides: object) -> Setti
         if value is None or name == "database_url":
             continue
         try:
-            if field.type == tuple[str, ...]:
+            if field.type == tuple[str, ...] or name in ("fetch_allow", "fetch_ports"):
                 raw[name] = tuple(part.strip() for part in value.split(",") if part.strip())
             elif field.type is bool:
                 raw[name] = _flag(value)
@@ -91,6 +120,10 @@ def from_env(env: Mapping[str, str] | None = None, **overrides: object) -> Setti
         settings.fetch_allow_networks  # noqa: B018 - validates the networks once, at start
     except ValueError as exc:
         raise ConfigError(f"OUTLAY_FETCH_ALLOW: {exc}") from exc
+    try:
+        settings.fetch_port_ranges  # noqa: B018
+    except ValueError as exc:
+        raise ConfigError(f"OUTLAY_FETCH_PORTS: {exc}") from exc
     check_partner_access(settings)
     return settings
 

@@ -7,13 +7,15 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import msgspec
+from litestar import Request, Response
 from litestar.datastructures import State
 
 from service import log
-from service.errors import ProblemError
+from service.errors import Problem, ProblemError, problem_response
 
 logger = log.get(__name__)
 
@@ -46,25 +48,51 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
         await conn.set_type_codec(
             name, schema="pg_catalog", encoder=_encode_json, decoder=msgspec.json.decode
         )
-    # Short statements by default: a request never hangs on a stuck database.
-    await conn.execute("SET statement_timeout = '30s'")
 
 
 def _encode_json(value: object) -> str:
     return msgspec.json.encode(value).decode()
 
 
-async def create_pool(url: str, *, min_size: int = 1, max_size: int = 10) -> asyncpg.Pool:
+async def create_pool(
+    url: str,
+    *,
+    min_size: int = 1,
+    max_size: int = 10,
+    command_timeout: float = 30.0,
+    connect_timeout: float = 5.0,
+) -> asyncpg.Pool:
+    # Short statements and connects by default: nothing hangs on a stuck database. The
+    # server-side statement_timeout stops the query too when the client gives up.
     pool = await asyncpg.create_pool(
-        url, min_size=min_size, max_size=max_size, init=_init_connection, command_timeout=30
+        url,
+        min_size=min_size,
+        max_size=max_size,
+        init=_init_connection,
+        command_timeout=command_timeout,
+        timeout=connect_timeout,
+        server_settings={"statement_timeout": str(int(command_timeout * 1000))},
     )
     assert pool is not None
     return pool
 
 
 @asynccontextmanager
-async def pool_lifespan(url: str, *, min_size: int, max_size: int) -> AsyncIterator[asyncpg.Pool]:
-    pool = await create_pool(url, min_size=min_size, max_size=max_size)
+async def pool_lifespan(
+    url: str,
+    *,
+    min_size: int,
+    max_size: int,
+    command_timeout: float = 30.0,
+    connect_timeout: float = 5.0,
+) -> AsyncIterator[asyncpg.Pool]:
+    pool = await create_pool(
+        url,
+        min_size=min_size,
+        max_size=max_size,
+        command_timeout=command_timeout,
+        connect_timeout=connect_timeout,
+    )
     try:
         yield pool
     finally:
@@ -123,17 +151,55 @@ async def migrate(conn: asyncpg.Connection) -> list[str]:
     return applied_now
 
 
+# What a database that went away (or restarts, or is too slow) looks like from asyncpg.
+UNAVAILABLE: tuple[type[Exception], ...] = (
+    OSError,
+    TimeoutError,
+    asyncpg.PostgresConnectionError,  # class 08, and a connection that died under us
+    asyncpg.OperatorInterventionError,  # class 57: shutdown, starting up, statement timeout
+    asyncpg.InterfaceError,  # "connection is closed"
+    asyncpg.TooManyConnectionsError,
+    # A connection left mid-operation when the server went away ("cannot switch to state").
+    asyncpg.InternalClientError,
+)
+UNAVAILABLE_DETAIL = "the database is not reachable; retry shortly"
+
+
+def unavailable_problem(exc: BaseException) -> ProblemError:
+    logger.warning("database unavailable", error=str(exc) or type(exc).__name__)
+    return ProblemError(
+        503, "database_unavailable", UNAVAILABLE_DETAIL, headers={"Retry-After": "2"}
+    )
+
+
 async def provide_connection(state: State) -> AsyncIterator[asyncpg.Connection]:
     """A pooled connection for one request; 503 rather than a hang when the database is away."""
     pool: asyncpg.Pool = state.pool
     try:
-        conn = await pool.acquire(timeout=5)
-    except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
-        logger.warning("database unavailable", error=str(exc))
-        raise ProblemError(
-            503, "database_unavailable", "the database is not reachable; retry shortly"
-        ) from exc
+        conn = await pool.acquire(timeout=state.acquire_timeout)
+    except UNAVAILABLE as exc:
+        raise unavailable_problem(exc) from exc
     try:
         yield conn
     finally:
-        await pool.release(conn)
+        try:
+            await pool.release(conn, timeout=state.acquire_timeout)
+        except UNAVAILABLE as exc:  # the connection died with the server: the pool replaces it
+            logger.debug("release failed", error=str(exc) or type(exc).__name__)
+
+
+def handle_unavailable(request: Request[Any, Any, Any], exc: Exception) -> Response[Problem]:
+    """A query that failed because the database went away mid-request: 503, not 500."""
+    problem = unavailable_problem(exc)
+    return problem_response(
+        request,
+        status=problem.status,
+        code=problem.code,
+        detail=problem.detail,
+        headers=problem.headers,
+    )
+
+
+exception_handlers: dict[type[Exception] | int, Any] = dict.fromkeys(
+    UNAVAILABLE, handle_unavailable
+)

@@ -88,7 +88,13 @@ def test_settings(database_url: str, **overrides: object) -> config.Settings:
     values: dict[str, object] = {
         "database_url": database_url,
         "fetch_allow": ("127.0.0.1/32",),
+        # Test servers listen on ephemeral ports; production keeps 80 and 443.
+        "fetch_ports": ("80", "443", "1024-65535"),
         "poll_interval": 0.2,
+        "retry_base_delay": 0.05,
+        "retry_max_delay": 0.2,
+        "retry_max_attempts": 3,
+        "shutdown_grace": 5.0,
         "parse_processes": 2,
         "log_format": "json",
         "log_level": "warning",

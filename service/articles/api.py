@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import zlib
+from concurrent.futures import Executor
 from datetime import date
 from typing import Annotated, Literal
 
-from litestar import Controller, Response, get, post
+from litestar import Controller, Response, delete, get, post
 from litestar.datastructures import State
 from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
@@ -28,7 +29,9 @@ from service.articles.schemas import (
 from service.auth import idempotency, require_scope
 from service.claims import queries as claims
 from service.errors import FieldError, ProblemError, not_found, problem_responses
+from service.figures import refresh as figures
 from service.http import Conn, Cursor, Limit
+from service.jobs.runner import parse_pool
 
 
 def _invalid_url(exc: urls.InvalidURL, field: str = "url") -> ProblemError:
@@ -64,6 +67,19 @@ async def _submit(
         if existing is not None:
             return existing, False
     raise ProblemError(409, "conflict", "the article changed while it was submitted; retry")
+
+
+async def _executor(state: State) -> Executor:
+    """The worker's parse processes, or (on an API-only replica) one started on first use."""
+    if state.executor is not None:
+        return state.executor  # type: ignore[no-any-return]
+    if state.get("own_executor") is None:
+        pool = await parse_pool(1)
+        if state.get("own_executor") is None:
+            state.own_executor = pool
+        else:
+            pool.shutdown(wait=False)
+    return state.own_executor  # type: ignore[no-any-return]
 
 
 class ArticleController(Controller):
@@ -189,7 +205,7 @@ class ArticleController(Controller):
     async def reprocess(self, article_id: FromPath[int], conn: Conn, state: State) -> Outcome:
         if await conn.fetchval("SELECT status FROM article WHERE id = $1", article_id) is None:
             raise not_found(f"article {article_id}")
-        outcome = await reprocessing.reprocess(state.pool, state.executor, article_id)
+        outcome = await reprocessing.reprocess(state.pool, await _executor(state), article_id)
         if outcome.status != "reprocessed":
             raise ProblemError(409, "not_reprocessable", f"article {article_id}: {outcome.reason}")
         return outcome
@@ -211,3 +227,22 @@ class ArticleController(Controller):
             text=text,
             claims=await claims.for_article(conn, article_id),
         )
+
+    @delete(
+        "/{article_id:int}",
+        guards=[require_scope("admin")],
+        status_code=204,
+        summary="Delete an article",
+        description=(
+            "Removes the article and its claims, and takes them out of every figure and total in "
+            "the same transaction. Copies of it stay, the earliest becoming the original."
+        ),
+        responses=problem_responses(404, 503),
+    )
+    async def remove(self, article_id: FromPath[int], conn: Conn) -> None:
+        async with conn.transaction():
+            copies = await queries.delete(conn, article_id)
+            if copies is None:
+                raise not_found(f"article {article_id}")
+            for changed in (article_id, *copies):
+                await figures.article_changed(conn, changed)

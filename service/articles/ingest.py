@@ -14,11 +14,9 @@ from html import unescape
 from urllib.parse import urljoin
 
 import asyncpg
-import httpx
 import msgspec
 
-from service import log
-from service.articles import fetch as fetching
+from service import fetch, log
 from service.articles import queries as articles
 from service.articles import urls
 from service.articles.parse import Parsed, parse
@@ -28,6 +26,9 @@ from service.companies import aliases
 from service.companies import queries as companies
 from service.companies.registry import Registry, load_registry
 from service.config import Settings
+from service.fetch import encoding
+from service.figures import refresh as figures
+from service.jobs import queue
 
 logger = log.get(__name__)
 
@@ -71,13 +72,13 @@ def _registry(extra_aliases: tuple[tuple[str, str], ...]) -> Registry:
 def analyse(
     compressed: bytes,
     *,
-    encoding: str | None,
+    charset: str | None,
     url: str,
     published_hint: date | None,
     extra_aliases: tuple[tuple[str, str], ...] = (),
 ) -> Analysis:
     """The CPU-bound part, pure: page bytes in, text and claims out. Runs in the process pool."""
-    html = fetching.decode(zlib.decompress(compressed), encoding)
+    html = encoding.decode(zlib.decompress(compressed), charset)
     parsed = parse(html, url=url)
     published = published_hint or parsed.published
     registry = _registry(extra_aliases)
@@ -132,6 +133,7 @@ async def store(
         )  # fmt: skip
         if not status.endswith(" 1"):
             return False
+        await queue.close_parsed(conn, lease)
         ids = await companies.ids_for_claims(conn, result.claims)
         await claims.replace_for_article(
             conn,
@@ -140,65 +142,53 @@ async def store(
             company_ids=ids,
             extractor_version=result.extractor_version,
         )
+        await figures.article_changed(conn, article_id)
     return True
 
 
 async def process(
+    job: queue.Job,
     *,
     pool: asyncpg.Pool,
-    client: httpx.AsyncClient,
+    fetcher: fetch.Fetcher,
     executor: Executor,
     settings: Settings,
-    article_id: int,
-    lease: uuid.UUID,
 ) -> str:
-    """Take one claimed article to `parsed` or `failed`; returns the final status."""
+    """Take one claimed article to `parsed`, `failed`, or back to `queued` for a later
+    attempt; returns the new status ("lost" when the lease went to another worker)."""
     async with pool.acquire() as conn:
         row = await conn.fetchrow(
             "SELECT url, raw_html, raw_encoding, published_hint FROM article WHERE id = $1",
-            article_id,
+            job.article_id,
         )
         extra = tuple(await aliases.admin_aliases(conn))
     if row is None:
         return "gone"
-    raw, encoding = row["raw_html"], row["raw_encoding"]
+    raw, charset = row["raw_html"], row["raw_encoding"]
     if raw is None:
         try:
-            page = await fetching.fetch(
-                client,
-                row["url"],
-                allow=settings.fetch_allow_networks,
-                max_bytes=settings.fetch_max_bytes,
-                deadline=settings.fetch_timeout,
-            )
-        except fetching.FetchError as exc:
+            page = await fetcher.fetch(row["url"])
+        except fetch.FetchError as exc:
             logger.info("fetch failed", code=exc.code, reason=exc.message)
-            async with pool.acquire() as conn:
-                await _fail(
-                    conn, article_id=article_id, lease=lease, code=exc.code, message=exc.message
-                )
-            return "failed"
-        raw, encoding = zlib.compress(page.content, 6), page.encoding
+            return await _settle(pool, job, settings, exc)
+        raw, charset = zlib.compress(page.content, 6), page.encoding
         async with pool.acquire() as conn:
             await articles.set_fetched(
-                conn, article_id=article_id, lease=lease, raw=raw, encoding=encoding
+                conn, article_id=job.article_id, lease=job.lease, raw=raw, encoding=charset
             )
     loop = asyncio.get_running_loop()
     try:
         result = await loop.run_in_executor(
             executor,
             analyse_call,
-            raw, encoding, row["url"], row["published_hint"], extra,
+            raw, charset, row["url"], row["published_hint"], extra,
         )  # fmt: skip
     except Exception as exc:  # a page that breaks the parser must not stop the worker
         logger.exception("analysis failed")
-        async with pool.acquire() as conn:
-            await _fail(
-                conn, article_id=article_id, lease=lease, code="parse_error", message=str(exc)
-            )
-        return "failed"
+        error = fetch.FetchError("parse_error", str(exc) or type(exc).__name__, permanent=True)
+        return await _settle(pool, job, settings, error)
     async with pool.acquire() as conn:
-        stored = await store(conn, article_id=article_id, lease=lease, result=result)
+        stored = await store(conn, article_id=job.article_id, lease=job.lease, result=result)
     if not stored:
         logger.warning("lease lost before store")
         return "lost"
@@ -206,20 +196,34 @@ async def process(
     return "parsed"
 
 
+def ready() -> bool:
+    """Run in a new parse process to start it (importing this module is the work)."""
+    return True
+
+
 def analyse_call(
     raw: bytes,
-    encoding: str | None,
+    charset: str | None,
     url: str,
     published_hint: date | None,
     extra_aliases: tuple[tuple[str, str], ...] = (),
 ) -> Analysis:
     """analyse() with positional arguments, as run_in_executor passes them."""
     return analyse(
-        raw, encoding=encoding, url=url, published_hint=published_hint, extra_aliases=extra_aliases
+        raw, charset=charset, url=url, published_hint=published_hint, extra_aliases=extra_aliases
     )
 
 
-async def _fail(
-    conn: asyncpg.Connection, *, article_id: int, lease: uuid.UUID, code: str, message: str
-) -> None:
-    await articles.set_failed(conn, article_id=article_id, lease=lease, code=code, message=message)
+async def _settle(
+    pool: asyncpg.Pool, job: queue.Job, settings: Settings, error: fetch.FetchError
+) -> str:
+    async with pool.acquire() as conn:
+        return await queue.settle_failure(
+            conn,
+            job,
+            code=error.code,
+            message=error.message,
+            permanent=error.permanent,
+            retry_after=error.retry_after,
+            policy=queue.RetryPolicy.of(settings),
+        )

@@ -82,6 +82,13 @@ async def get_by_key(conn: asyncpg.Connection, url_key: str) -> Article | None:
     return to_article(row) if row else None
 
 
+async def get_by_id(conn: asyncpg.Connection, article_id: int) -> Article | None:
+    row = await conn.fetchrow(
+        f"SELECT {ARTICLE_COLUMNS} FROM article a WHERE a.id = $1", article_id
+    )
+    return to_article(row) if row else None
+
+
 async def get_with_text(
     conn: asyncpg.Connection, article_id: int
 ) -> tuple[Article, str | None] | None:
@@ -140,13 +147,22 @@ async def set_fetched(
     return status.endswith(" 1")
 
 
-async def set_failed(
-    conn: asyncpg.Connection, *, article_id: int, lease: uuid.UUID, code: str, message: str
-) -> bool:
-    status = await conn.execute(
-        """UPDATE article SET status = 'failed', error_code = $3, error_message = $4,
-                  lease_token = NULL, lease_expires_at = NULL, updated_at = now()
-           WHERE id = $1 AND lease_token = $2""",
-        article_id, lease, code, message[:1000],
-    )  # fmt: skip
-    return status.endswith(" 1")
+# Copies of a deleted article now copy the earliest of them, which becomes the original.
+REPOINT_COPIES = """
+WITH copies AS (SELECT id FROM article WHERE duplicate_of = $1),
+heir AS (SELECT min(id) AS id FROM copies)
+UPDATE article a SET duplicate_of = CASE WHEN a.id = heir.id THEN NULL ELSE heir.id END,
+       updated_at = now()
+FROM heir WHERE a.id IN (SELECT id FROM copies)
+RETURNING a.id
+"""
+
+
+async def delete(conn: asyncpg.Connection, article_id: int) -> list[int] | None:
+    """Delete the article and its claims; the ids of its copies, or None if there was none.
+
+    The caller holds the transaction and brings the figures up to date.
+    """
+    copies = [r["id"] for r in await conn.fetch(REPOINT_COPIES, article_id)]
+    status = await conn.execute("DELETE FROM article WHERE id = $1", article_id)
+    return copies if status.endswith(" 1") else None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
+import httpx
+
 MAX_URL_LENGTH = 2048
 
 # Query parameters that only say where a click came from; they never change the page.
@@ -49,10 +51,16 @@ def check(url: str) -> str:
         raise InvalidURL("URLs with a user name or password are not accepted")
     if port == 0:
         raise InvalidURL("the URL's port is not valid")
+    if "%" in parts.hostname and ":" not in parts.hostname:
+        raise InvalidURL("the URL's host name contains percent-escapes")
     try:
         parts.hostname.encode("idna")
     except UnicodeError as exc:
         raise InvalidURL("the URL's host name is not valid") from exc
+    try:
+        httpx.URL(url).host  # noqa: B018 - what the fetcher cannot parse is refused here
+    except (httpx.InvalidURL, UnicodeError, ValueError) as exc:
+        raise InvalidURL(f"the URL cannot be fetched: {exc}") from exc
     return url
 
 

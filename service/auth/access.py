@@ -10,6 +10,7 @@ without the scope.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import asyncpg
@@ -18,7 +19,7 @@ from litestar.connection import ASGIConnection
 from litestar.handlers import BaseRouteHandler
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from service import log
+from service import db, log
 from service.auth import keys, queries
 from service.auth.schemas import Scope as ScopeName
 from service.config import Settings
@@ -28,22 +29,6 @@ logger = log.get(__name__)
 
 WWW_AUTHENTICATE = 'Bearer realm="outlay", charset="UTF-8"'
 ANONYMOUS = "anonymous"
-
-
-# The database is away (or went away mid-request): the caller should retry, not blame us.
-_UNAVAILABLE = (
-    OSError,
-    TimeoutError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.CannotConnectNowError,
-    asyncpg.InterfaceError,
-    asyncpg.InternalClientError,
-)
-
-
-def _unavailable(exc: BaseException) -> ProblemError:
-    logger.warning("database unavailable", error=str(exc))
-    return ProblemError(503, "database_unavailable", "the database is not reachable; retry shortly")
 
 
 class Policy(msgspec.Struct, frozen=True):
@@ -143,10 +128,11 @@ async def authorize(
         # garbage costs nothing. (Not counted, hence no RateLimit headers on this 401.)
         raise unauthorized()
     pool: asyncpg.Pool = connection.app.state.pool
+    wait: float = connection.app.state.acquire_timeout
     try:
-        conn = await pool.acquire(timeout=5)
-    except (*_UNAVAILABLE, asyncpg.PostgresError) as exc:  # e.g. not accepting connections
-        raise _unavailable(exc) from exc
+        conn = await pool.acquire(timeout=wait)
+    except (*db.UNAVAILABLE, asyncpg.PostgresError) as exc:  # e.g. not accepting connections
+        raise db.unavailable_problem(exc) from exc
     try:
         row, touch = None, False
         if usable:
@@ -162,10 +148,12 @@ async def authorize(
         hits, reset = await queries.hit(conn, bucket=bucket, window=policy.window)
         if touch:
             await queries.touch(conn, row["id"])  # type: ignore[index]
-    except _UNAVAILABLE as exc:
-        raise _unavailable(exc) from exc
+    except db.UNAVAILABLE as exc:
+        raise db.unavailable_problem(exc) from exc
     finally:
-        await pool.release(conn)
+        # A connection that died with the server: the pool replaces it.
+        with contextlib.suppress(*db.UNAVAILABLE):
+            await pool.release(conn, timeout=wait)
     rate = RateState(policy, max(0, policy.limit - hits), reset)
     state["rate"] = rate
     if hits > policy.limit:

@@ -11,19 +11,52 @@ import msgspec
 from service.claims.extract import Extracted
 from service.claims.schemas import Claim
 
+# The yearly average rate of the claim's year, else the nearest year there is (the latest for
+# the current year). Every currency covers the same span of years: see figures/rates.py.
+FX_JOIN = """
+LEFT JOIN fx_rate fx ON fx.currency = c.currency
+    AND fx.year = least(greatest(coalesce(c.year, 9999), (SELECT min(year) FROM fx_rate)),
+                        (SELECT max(year) FROM fx_rate))
+"""
+
 # The one shape every claim read returns; callers add WHERE/ORDER/LIMIT.
-SELECT_CLAIM = """
+SELECT_CLAIM = (
+    """
 SELECT c.id, c.article_id,
        CASE WHEN co.id IS NULL THEN NULL
             ELSE json_build_object('slug', co.slug, 'name', co.name) END AS company,
-       c.group_name AS "group", c.amount_low, c.amount_high, c.currency, c.year, c.fiscal,
+       c.group_name AS "group", c.amount_low, c.amount_high, c.currency,
+       CASE WHEN fx.per_usd IS NULL THEN NULL
+            ELSE json_build_object('amount_low', round(c.amount_low / fx.per_usd)::bigint,
+                                   'amount_high', round(c.amount_high / fx.per_usd)::bigint,
+                                   'rate', fx.per_usd, 'rate_year', fx.year) END AS usd,
+       c.year, c.fiscal,
        c.period, c.quarter, c.category, c.status,
        json_build_object('text', c.evidence_text, 'start', c.evidence_start, 'end', c.evidence_end)
            AS evidence,
-       c.confidence, c.extractor_version
+       round(c.confidence::numeric, 4)::float8 AS confidence, c.extractor_version
 FROM claim c
 LEFT JOIN company co ON co.id = c.company_id
 """
+    + FX_JOIN
+)
+
+# The same claims flat, for CSV: one column per field, named by the JSON path.
+SELECT_CLAIM_FLAT = (
+    """
+SELECT c.id, c.article_id, co.slug AS "company.slug", co.name AS "company.name",
+       c.group_name AS "group", c.amount_low, c.amount_high, c.currency,
+       round(c.amount_low / fx.per_usd)::bigint AS "usd.amount_low",
+       round(c.amount_high / fx.per_usd)::bigint AS "usd.amount_high", fx.per_usd AS "usd.rate",
+       c.year, c.fiscal::text AS fiscal, c.period, c.quarter, c.category, c.status,
+       c.evidence_text AS "evidence.text", c.evidence_start AS "evidence.start",
+       c.evidence_end AS "evidence.end", round(c.confidence::numeric, 4) AS confidence,
+       c.extractor_version
+FROM claim c
+LEFT JOIN company co ON co.id = c.company_id
+"""
+    + FX_JOIN
+)
 
 INSERT_CLAIMS = """
 INSERT INTO claim (article_id, company_id, group_name, amount_low, amount_high, currency, year,

@@ -22,6 +22,18 @@ class Evidence(msgspec.Struct, frozen=True):
     end: Annotated[int, msgspec.Meta(description="End offset: text == article.text[start:end].")]
 
 
+class ClaimUsd(msgspec.Struct, frozen=True):
+    """The amount in US dollars at the yearly average rate of the claim's year."""
+
+    amount_low: int
+    amount_high: int
+    rate: Annotated[float, msgspec.Meta(description="Units of the stated currency per USD.")]
+    rate_year: Annotated[
+        int | None,
+        msgspec.Meta(description="The year whose rate was used (the latest for a recent year)."),
+    ]
+
+
 class Claim(msgspec.Struct, frozen=True):
     id: int
     article_id: int
@@ -37,6 +49,7 @@ class Claim(msgspec.Struct, frozen=True):
     ]
     amount_high: int
     currency: Annotated[str, msgspec.Meta(description="ISO 4217 code of the stated currency.")]
+    usd: Annotated[ClaimUsd | None, msgspec.Meta(description="Null for a currency without rates.")]
     year: Annotated[
         int | None, msgspec.Meta(description="Calendar or fiscal year; null for multi-year spans.")
     ]

@@ -1,102 +1,93 @@
-"""Totals: claims consolidated to one figure each, then summed.
+"""Totals: sums of figures (service/figures), never of raw claims.
 
-A figure is one number per company, year, category, status and currency: the claim from the
-most recently published article that states it. Summing figures rather than claims is what
-keeps a story repeated by many articles from being counted many times. Only one-year amounts
-of named companies count; syndicated copies (duplicate_of set) are left out entirely.
+A figure is already one number per company, year, category and status, from the most
+recently published independent source, so a story repeated by many articles counts once.
+Rows are split by status: a plan and an analyst's estimate of the same money are two views of
+it, not two amounts to add.
 """
 
 from __future__ import annotations
 
 import asyncpg
 
-GROUP_COLUMNS = {"company": "company_id", "year": "year", "category": "category"}
+from service.figures.queries import FILTER, Filters
 
-FIGURES = """
-WITH eligible AS (
-    SELECT c.company_id, c.year, c.category, c.status, c.currency, c.amount_low, c.amount_high,
-           c.article_id, a.published
-    FROM claim c
-    JOIN article a ON a.id = c.article_id
-    WHERE c.company_id IS NOT NULL AND c.period = 'year' AND c.year IS NOT NULL
-      AND a.status = 'parsed' AND a.duplicate_of IS NULL
-      AND ($1::int IS NULL OR c.year = $1)
-      AND ($2::text IS NULL OR c.category = $2)
-      AND ($3::text IS NULL OR c.status = $3)
-      AND ($4::text[] IS NULL OR c.company_id IN (SELECT id FROM company WHERE slug = ANY($4)))
-      AND ($5::text IS NULL OR c.currency = $5)
-),
-figure AS (
-    SELECT DISTINCT ON (company_id, year, category, status, currency)
-           company_id, year, category, status, currency, amount_low, amount_high
-    FROM eligible
-    ORDER BY company_id, year, category, status, currency,
-             published DESC NULLS LAST, article_id DESC, amount_high DESC
-),
-support AS (
-    SELECT company_id, year, category, status, currency,
-           count(*) AS claims, array_agg(DISTINCT article_id) AS articles
-    FROM eligible
-    GROUP BY company_id, year, category, status, currency
-),
-figures AS (
-    SELECT f.*, s.claims, s.articles
-    FROM figure f
-    JOIN support s USING (company_id, year, category, status, currency)
-)
-"""
+# Group keys (from a whitelist) and the SQL that gives each.
+GROUP_COLUMNS = {
+    "company": ["f.company_id", "co.slug", "co.name"],
+    "year": ["f.year"],
+    "category": ["f.category"],
+}
+OUTPUT = {
+    "company": "f.company_id, co.slug AS company_slug, co.name AS company_name",
+    "year": "f.year",
+    "category": "f.category",
+}
+
+
+def _in(target: str, column: str) -> str:
+    """An amount in the target currency: as stated when it is in it, else through USD."""
+    return (
+        f"CASE WHEN f.currency = {target} THEN f.amount_{column} "
+        f"ELSE round(f.usd_{column} * fx_per_usd({target}, f.year)) END"
+    )
 
 
 async def totals(
-    conn: asyncpg.Connection,
-    *,
-    group_by: list[str],
-    year: int | None,
-    category: str | None,
-    status: str | None,
-    companies: list[str] | None,
-    currency: str | None,
+    conn: asyncpg.Connection, *, group_by: list[str], filters: Filters, currency: str | None
 ) -> list[asyncpg.Record]:
-    """One row per group, status and currency.
+    """One row per group and status, with what a caller needs to judge it.
 
-    Status and currency always split rows: a plan and an analyst's estimate of the same
-    spending are two views of one number, and amounts in different currencies do not add.
+    With `currency`, every figure is expressed in it (converted at its year's average rate);
+    without, amounts are summed as stated and `currencies` tells whether a row mixed them.
     """
-    keys = [GROUP_COLUMNS[g] for g in group_by]  # names from the whitelist only
-    cols = ", ".join([*keys, "status", "currency"])
-    order = ", ".join(
-        ["co.slug" if k == "company_id" else f"s.{k}" for k in keys] + ["s.status", "s.currency"]
-    )
-    sql = (
-        FIGURES
-        + f"""
-        , sums AS (
-            SELECT {cols}, sum(amount_low)::bigint AS amount_low,
-                   sum(amount_high)::bigint AS amount_high, count(*)::int AS figures,
-                   sum(claims)::int AS claims
-            FROM figures GROUP BY {cols}
-        ), sources AS (
-            SELECT {cols}, count(DISTINCT article_id)::int AS articles
-            FROM eligible GROUP BY {cols}
-        )
-        SELECT s.*, src.articles, co.slug AS company_slug, co.name AS company_name
-        FROM sums s
-        JOIN sources src USING ({cols})
-        LEFT JOIN company co ON co.id = {"s.company_id" if "company_id" in keys else "NULL"}
+    keys = [c for g in group_by for c in GROUP_COLUMNS[g]]
+    group = ", ".join([*keys, "f.status"])
+    select = ", ".join([OUTPUT[g] for g in group_by])
+    order = ", ".join(["co.slug" if g == "company" else f"f.{g}" for g in group_by] + ["f.status"])
+    low = "f.amount_low" if currency is None else _in("$9", "low")
+    high = "f.amount_high" if currency is None else _in("$9", "high")
+    sql = f"""
+        SELECT {select}, f.status,
+               count(DISTINCT f.currency)::int AS currencies,
+               coalesce($9, min(f.currency)) AS currency,
+               array_agg(DISTINCT f.currency ORDER BY f.currency) AS stated_currencies,
+               sum({low})::bigint AS amount_low, sum({high})::bigint AS amount_high,
+               CASE WHEN bool_and(f.usd_low IS NOT NULL) THEN sum(f.usd_low)::bigint END
+                   AS usd_low,
+               CASE WHEN bool_and(f.usd_high IS NOT NULL) THEN sum(f.usd_high)::bigint END
+                   AS usd_high,
+               array_remove(array_agg(DISTINCT CASE
+                   WHEN $9::text IS NOT NULL AND f.currency <> $9
+                        AND ({low}) IS NULL THEN f.currency END), NULL) AS no_rate,
+               count(*)::int AS figures, sum(f.claims)::int AS claims,
+               string_agg(array_to_string(f.origin_ids, ' '), ' ') AS origins,
+               array_agg(f.id ORDER BY co.slug, f.year, f.category) AS figure_ids,
+               array_agg(DISTINCT co.slug) AS slugs
+        FROM figure f
+        JOIN company co ON co.id = f.company_id
+        {FILTER}
+        GROUP BY {group}
         ORDER BY {order}
-        """
+    """
+    rows: list[asyncpg.Record] = await conn.fetch(sql, *filters.args(), currency)
+    return rows
+
+
+async def known_currency(conn: asyncpg.Connection, code: str) -> bool:
+    return code == "USD" or bool(
+        await conn.fetchval("SELECT EXISTS (SELECT 1 FROM fx_rate WHERE currency = $1)", code)
     )
-    return await conn.fetch(sql, year, category, status, companies, currency)
 
 
 async def company_figures(conn: asyncpg.Connection, *, slug: str) -> list[asyncpg.Record]:
-    """A company's figures by year, category, status and currency, oldest year first."""
-    sql = (
-        FIGURES
-        + """
-        SELECT year, category, status, currency, amount_low, amount_high, claims::int,
-               cardinality(articles) AS articles
-        FROM figures ORDER BY year, category, status, currency
-        """
+    """A company's figures by year, category and status, oldest year first."""
+    rows: list[asyncpg.Record] = await conn.fetch(
+        """SELECT f.year, f.category, f.status, f.currency, f.amount_low, f.amount_high,
+                  f.claims, cardinality(f.origin_ids) AS articles
+           FROM figure f JOIN company co ON co.id = f.company_id
+           WHERE co.slug = $1
+           ORDER BY f.year, f.category, f.status""",
+        slug,
     )
-    return await conn.fetch(sql, None, None, None, [slug], None)
+    return rows

@@ -33,6 +33,7 @@ def amounts(text: str, language: str = "en") -> list[tuple[int, int, str]]:
         ("₩3 trillion in memory lines", (3_000 * B, 3_000 * B, "KRW")),
         ("RMB 20 billion of servers", (20 * B, 20 * B, "CNY")),
         ("7 billion yuan on compute", (7 * B, 7 * B, "CNY")),
+        ("CHF 5 billion for a plant", (5 * B, 5 * B, "CHF")),
     ],
 )
 def test_english_amounts_and_currencies(text: str, want: tuple[int, int, str]) -> None:
@@ -81,6 +82,8 @@ def test_a_change_from_one_figure_to_another_is_two_figures() -> None:
         ("50억 달러를 투자", "ko", (5 * B, 5 * B, "USD")),
         ("4200億元を投じる", "ja", (420 * B, 420 * B, "CNY")),
         ("2兆円を投資する", "ja", (2_000 * B, 2_000 * B, "JPY")),
+        ("1,500億円を投じる", "ja", (150 * B, 150 * B, "JPY")),
+        ("３兆円を投じる", "ja", (3_000 * B, 3_000 * B, "JPY")),
         ("investira 109 milliards d'euros", "fr", (109 * B, 109 * B, "EUR")),
         ("investit 2,5 milliards d’euros", "fr", (2_500_000_000, 2_500_000_000, "EUR")),
         ("will 12 Milliarden US-Dollar investieren", "de", (12 * B, 12 * B, "USD")),

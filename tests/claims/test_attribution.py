@@ -205,7 +205,7 @@ def test_someone_elses_expectation_of_a_company_is_an_estimate() -> None:
 
 
 def test_paying_for_a_named_company_is_an_acquisition() -> None:
-    c = one("Alphabet will pay $32 billion for Wiz in cash.")
+    c = one("Alphabet will pay $32 billion in cash for Wiz.")
     assert (spender(c), c.category) == ("alphabet", "acquisition")
 
 
@@ -230,3 +230,13 @@ def test_the_company_far_from_its_name_is_the_article_subject() -> None:
     (c,) = claims(text)
     assert (spender(c), c.year, c.fiscal) == ("oracle", 2026, True)
     assert c.confidence < 0.8
+
+
+def test_japanese_and_korean_particles_mark_the_recipient() -> None:
+    ja = one(
+        "ソフトバンクグループは決算を発表した。同社はOpenAIに最大400億ドルを出資する。",
+        language="ja",
+    )
+    ko = one("소프트뱅크는 오픈AI에 400억 달러를 투자한다.", language="ko")
+    assert (spender(ja), ja.category) == ("softbank", "investment")
+    assert (spender(ko), ko.category) == ("softbank", "investment")

@@ -22,6 +22,8 @@ B = 1_000_000_000
         ("Each Nvidia GB200 server costs about $3 million.", "en"),
         ("Intel took a $9 billion write-down on its factories.", "en"),
         ("Meta is investing billions of dollars in new data centres.", "en"),
+        ("Microsoft ended the quarter with $80 billion in cash and short-term investments.", "en"),
+        ("Amazon will borrow $15 billion in bonds to fund data centres.", "en"),
         ("阿里巴巴本季度营收为2477亿元。", "zh"),
         ("腾讯市值突破5万亿港元。", "zh"),
     ],

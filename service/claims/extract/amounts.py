@@ -32,7 +32,7 @@ class Money(msgspec.Struct, frozen=True, kw_only=True):
 _NUM = r"\d{1,3}(?:[,.\u00a0\u202f]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 _LATIN_PREFIX = (
     r"(?:US\$|U\.S\.\s?\$|HK\$|NT\$|A\$|C\$|S\$|R\$|\$|€|£|₩|₹|¥|￥|Rs\.?|USD|EUR|GBP|KRW|INR|"
-    r"RMB|CNY|JPY|HKD|TWD)"
+    r"RMB|CNY|JPY|HKD|TWD|CHF|AUD|CAD|SGD|SEK)"
 )
 _LATIN_SCALE = (
     r"(?:mil\s+millones|trillions?|billions?|millions?|thousand|milliards?|milliarden|milliarde|"
@@ -43,7 +43,7 @@ _LATIN_SUFFIX = (
     r"(?:(?:de\s+|d['’]\s?)?(?:U\.?S\.?\s+dollars|US-Dollar|Hong\s+Kong\s+dollars|"
     r"Taiwan\s+dollars|NT\s+dollars|pounds\s+sterling|dollars?|Dollar|euros?|Euro|pounds|"
     r"Pfund|livres|yuans?|renminbi|yens?|wons?|rupees|roupies|Rupien|d[óo]lares|dollari|"
-    r"USD|EUR|GBP|RMB|CNY|"
+    r"Swiss\s+francs|francs\s+suisses|Franken|CHF|AUD|CAD|SGD|SEK|USD|EUR|GBP|RMB|CNY|"
     r"JPY|KRW|INR|HKD|TWD))"
 )
 _LATIN_ATOM = re.compile(
@@ -56,7 +56,7 @@ _LATIN_ATOM = re.compile(
     re.IGNORECASE,
 )
 _DIGITS = re.compile(r"\d+")
-_CJK_NUM = r"\d+(?:\.\d+)?|[零〇一二两兩三四五六七八九十百千]+"
+_CJK_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[零〇一二两兩三四五六七八九十百千]+"
 _CJK_UNIT = (
     r"万亿|萬億|千亿|千億|百亿|百億|十亿|十億|千万|千萬|百万|百萬"
     r"|천억|백억|십억|천만|백만|兆|亿|億|万|萬|조|억|만"
@@ -89,40 +89,14 @@ _FROM_BEFORE = re.compile(r"\bfrom\s*$|从\s*$|從\s*$", re.IGNORECASE)
 
 # Cheap first look: no currency sign, currency word or scale word means no amount.
 _MONEY_SIGN = re.compile(r"[$€£¥￥₩₹元円원币幣镑鎊]")
+# fmt: off
 _MONEY_WORDS = (
-    "dollar",
-    "dólar",
-    "dolar",
-    "euro",
-    "pound",
-    "yuan",
-    "renminbi",
-    "yen",
-    "won",
-    "rupee",
-    "roupie",
-    "livre",
-    "pfund",
-    "crore",
-    "usd",
-    "eur",
-    "gbp",
-    "cny",
-    "rmb",
-    "jpy",
-    "krw",
-    "inr",
-    "hkd",
-    "twd",
-    "달러",
-    "ドル",
-    "ユーロ",
-    "ウォン",
-    "ポンド",
-    "ルピー",
-    "卢比",
-    "盧比",
+    "dollar", "dólar", "dolar", "euro", "pound", "yuan", "renminbi", "yen", "won", "rupee",
+    "roupie", "livre", "pfund", "crore", "usd", "eur", "gbp", "cny", "rmb", "jpy", "krw", "inr",
+    "hkd", "twd", "chf", "franc", "franken", "aud", "cad", "sgd", "sek", "달러", "ドル", "ユーロ",
+    "ウォン", "ポンド", "ルピー", "卢比", "盧比",
 )
+# fmt: on
 
 
 def has_money(text: str, start: int, end: int) -> bool:

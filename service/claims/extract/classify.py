@@ -31,6 +31,15 @@ class Cues:
     def spans(self, label: str) -> list[tuple[int, int]]:
         return self._found[label]
 
+    def mask(self, names: list[tuple[int, int]]) -> None:
+        """Forget cues that sit inside a company's name."""
+        if not names:
+            return
+        for label, spans in self._found.items():
+            self._found[label] = [
+                (s, e) for s, e in spans if not any(ns <= s and e <= ne for ns, ne in names)
+            ]
+
 
 class Window:
     """The text around one amount: its clause and its segment between neighbouring amounts."""

@@ -138,7 +138,9 @@ TARGET_AFTER = re.compile(
     r"|^['’]s\s+(?:\S+\s+){0,3}(?:funding|financing|fundraising|round|IPO)\b|^\s+(?:has\s+|had\s+)?(?:received|secured)"
     r"|^\s+(?:has\s+|had\s+|is\s+)?(?:raised|raises|raising)\s+(?:about\s+|over\s+|more\s+than\s+|"
     r"nearly\s+|some\s+|another\s+|an?\s+(?:additional|further)\s+)?(?:[$€£¥₩₹]|US\$|\d)"
-    r"|^\s+(?:was|is\s+being|will\s+be)\s+(?:acquired|bought)|^\s*(?:获得|獲得|融资|融資)",
+    r"|^\s+(?:was|is\s+being|will\s+be)\s+(?:acquired|bought)|^\s*(?:获得|獲得|融资|融資)"
+    # Japanese and Korean mark who money goes to: "OpenAIに出資", "삼성전자에 투자".
+    r"|^(?:に|へ|에게|에(?!서))",
     _I,
 )
 SOURCE_BEFORE = re.compile(
@@ -184,7 +186,8 @@ PAY_BEFORE = re.compile(
     _I,
 )
 FOR_NAME_AFTER = re.compile(
-    r"\s+for\s+(?:[A-Z][\w&.-]*)(?:\s+[A-Z][\w&.-]*){0,2}\b(?!\s+(?:chips?|GPUs?|servers?|data|cloud)\b)"
+    r"(?:\s+[a-z]+){0,3}?\s+for\s+(?:[A-Z][\w&.-]*)(?:\s+[A-Z][\w&.-]*){0,2}\b"
+    r"(?!\s+(?:chips?|GPUs?|servers?|data|cloud)\b)"
 )
 # "Morgan Stanley expects Microsoft to spend": someone else's expectation of the spender.
 EXPECTED_OF = re.compile(

@@ -85,6 +85,11 @@ CN_DIGITS = {
 CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 
 PREFIX_CURRENCY: dict[str, str] = {
+    "chf": "CHF",
+    "aud": "AUD",
+    "cad": "CAD",
+    "sgd": "SGD",
+    "sek": "SEK",
     "us$": "USD",
     "u.s.$": "USD",
     "usd": "USD",
@@ -117,6 +122,14 @@ PREFIX_CURRENCY: dict[str, str] = {
     "港幣": "HKD",
 }
 SUFFIX_CURRENCY: dict[str, str] = {
+    "swiss francs": "CHF",
+    "francs suisses": "CHF",
+    "franken": "CHF",
+    "chf": "CHF",
+    "aud": "AUD",
+    "cad": "CAD",
+    "sgd": "SGD",
+    "sek": "SEK",
     "dólares": "USD",
     "dolares": "USD",
     "dollari": "USD",

@@ -80,7 +80,8 @@ def matcher(registry: Registry) -> Matcher:
         if latin
         else None
     )
-    cjk_re = re.compile(_trie_pattern(cjk)) if cjk else None
+    # Folded keys are lower case: "오픈AI" is stored as "오픈ai", so CJK names match ignoring case.
+    cjk_re = re.compile(_trie_pattern(cjk), re.IGNORECASE) if cjk else None
     return Matcher(latin_re, cjk_re, companies, groups)
 
 

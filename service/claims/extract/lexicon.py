@@ -19,16 +19,17 @@ def _cues(joined: str) -> tuple[str, ...]:
 
 CUES: dict[str, tuple[str, ...]] = {
     "spend": _cues(
-        "invert*|inversi*|gasto|gastos|destinar*|pay|pays|paid|paying|invest*|spend*|spent|"
-        "capex|cap-ex|capital expenditure*|capital spending|expenditure*|outlay*|budget*|"
-        "earmark*|allocat*|pour*|inject*|plow*|plough*|commit*|pledg*|splurge|spree|acqui*|"
-        "purchas*|buy*|bought|takeover|r&d|research and development|data center*|data centre*|"
-        "build*|fund|funds|funded|funding|backing|backed|investissement*|investir|dépens*|"
-        "investition*|investier*|ausgeben|ausgaben|投资|投資|投入|再投|斥资|斥資|支出|开支|"
-        "開支|研发|研發|建设|建設|收购|收購|并购|併購|购买|注资|注資|投じ|設備|買収|투자|지출|"
-        "설비|인수|stake|stakes"
+        "出資|出资|invert*|inversi*|gasto|gastos|destinar*|pay|pays|paid|paying|invest*|"
+        "spend*|spent|capex|cap-ex|capital expenditure*|capital spending|expenditure*|outlay*|"
+        "budget*|earmark*|allocat*|pour*|inject*|plow*|plough*|commit*|pledg*|splurge|spree|"
+        "acqui*|purchas*|buy*|bought|takeover|r&d|research and development|data center*|"
+        "data centre*|build*|fund|funds|funded|funding|backing|backed|investissement*|"
+        "investir|dépens*|investition*|investier*|ausgeben|ausgaben|投资|投資|投入|再投|斥资|"
+        "斥資|支出|开支|開支|研发|研發|建设|建設|收购|收購|并购|併購|购买|注资|注資|投じ|設備|"
+        "買収|투자|지출|설비|인수|stake|stakes"
     ),
     "not_spend": _cues(
+        "cash|cash flow|free cash flow|short-term investments|marketable securities|borrow*|"
         "revenue|revenues|sales|turnover|profit|profits|income|earnings|ebitda|margin|margins|"
         "valuation|valuations|valued|market cap*|market value|market size|market share|"
         "share price|stock price|shares rose|shares fell|shares closed|post-money|pre-money|"

@@ -109,6 +109,8 @@ def _sentence_claims(
     s, e = sent
     breaks = clause_breaks(text, s, e)
     roles = history.roles(si)
+    # "AI" inside "오픈AI" or "xAI" names a company, not what the money buys.
+    sentence_cues.mask([(m.start, m.end) for m, _ in roles if m.kind != "ref"])
 
     def earlier() -> list[tuple[Mention, str]]:
         return [x for sentence in history.before(si, CARRY_SENTENCES) for x in sentence]
@@ -313,7 +315,20 @@ def _expected_of_spender(
 def _invested_in(
     text: str, amount: Money, roles: list[tuple[Mention, str]], clause: tuple[int, int]
 ) -> int | None:
-    """How far after the amount a company it is invested in is named ("$40bn in OpenAI")."""
+    """How far from the amount a company it is invested in is named ("$40bn in OpenAI").
+
+    Chinese, Japanese and Korean name the recipient just before the figure ("오픈AI에 400억").
+    """
+    for m, r in roles:
+        if (
+            r == "target"
+            and m.kind in {"company", "unknown"}
+            and clause[0] <= m.start
+            and m.end <= amount.start
+            and amount.start - m.end <= 12
+            and any(_is_cjk(ch) for ch in text[m.end : amount.start])
+        ):
+            return amount.start - m.end
     for m, r in roles:
         if (
             r == "target"
@@ -324,3 +339,7 @@ def _invested_in(
             return m.start - amount.end
     described = cues.INVEST_IN_AFTER.match(text, amount.end, min(len(text), amount.end + 70))
     return described.end() - amount.end if described else None
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3040" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af"
