@@ -65,7 +65,9 @@ class FigureController(Controller):
         request: Request[Any, Any, Any],
         state: State,
         company: Annotated[
-            str | None, QueryParameter(description="Slug, or several comma-separated.")
+            str | None,
+            # At least one slug: an empty value is refused, and the document says so.
+            QueryParameter(description="Slug, or several comma-separated.", pattern="[a-z0-9]"),
         ] = None,
         year: Year = None,
         category: FromQuery[Category | None] = None,

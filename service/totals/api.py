@@ -160,7 +160,9 @@ class TotalsController(Controller):
             ),
         ] = False,
         company: Annotated[
-            str | None, QueryParameter(description="Slug, or several comma-separated.")
+            str | None,
+            # At least one slug: an empty value is refused, and the document says so.
+            QueryParameter(description="Slug, or several comma-separated.", pattern="[a-z0-9]"),
         ] = None,
         currency: Annotated[
             str | None,

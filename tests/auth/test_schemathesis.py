@@ -4,7 +4,9 @@ It runs against a replica of its own (own database, no worker, so nothing it sub
 fetched) served by uvicorn on 127.0.0.1, holding an API key with every scope.
 
 Some rules cannot be said in JSON Schema: a cursor is only one this list returned, a URL must
-have a host, an expiry lies ahead, an Idempotency-Key is not reused for another body. For
+have a host, a company filter names a company Outlay knows, a currency is one with exchange
+rates, `year_to` is not before
+`year_from`, an expiry lies ahead, an Idempotency-Key is not reused for another body. For
 schema-valid cases only, `realistic` below draws such values the way a client would get them
 (explicit tests in tests/api and tests/auth prove their rejection); invalid cases go as drawn.
 """
@@ -142,6 +144,14 @@ def realistic(case: Any) -> Any:
         case.query = {k: v for k, v in case.query.items() if k != "cursor"}
     if case.query and isinstance(case.query.get("group_by"), str):
         case.query["group_by"] = "company"
+    if case.query and "year_from" in case.query and "year_to" in case.query:
+        low, high = case.query["year_from"], case.query["year_to"]
+        if str(high).isdigit() and str(low).isdigit() and int(high) < int(low):
+            case.query["year_from"], case.query["year_to"] = high, low
+    if case.query and isinstance(case.query.get("currency"), str):
+        case.query["currency"] = "EUR"  # one with exchange rates
+    if case.query and isinstance(case.query.get("company"), str):
+        case.query["company"] = "amazon"  # in the shipped registry
     if case.headers and "Idempotency-Key" in case.headers:
         case.headers["Idempotency-Key"] = uuid.uuid4().hex
     body = case.body
