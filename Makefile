@@ -4,9 +4,18 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install run worker migrate test eval bench lint format openapi clean
+.PHONY: install browser run worker migrate test eval bench lint format openapi clean
+
+# Debian packages the set-up needs when the machine lacks them (as root, else through sudo).
+APT_INSTALL = $(if $(filter 0,$(shell id -u)),,sudo) sh -c 'apt-get update -qq && apt-get install -y -qq $(1) >/dev/null'
 
 install: $(STAMP)
+	@command -v npm >/dev/null 2>&1 || { echo "installing npm (fetches the docs pages' bundles)"; $(call APT_INSTALL,nodejs npm); }
+	@$(BIN)/python -m service.docs.assets
+
+# Only the test suite needs a browser (it renders the docs pages); serving does not.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { echo "installing chromium (the docs pages' browser test)"; $(call APT_INSTALL,chromium); }
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -25,7 +34,7 @@ worker: install
 migrate: install
 	$(BIN)/python -m service migrate
 
-test: install
+test: install browser
 	$(BIN)/python -m pytest
 
 eval: install

@@ -55,7 +55,10 @@ async def _worker(settings: config.Settings) -> None:
     from service.companies.sync import sync_registry  # noqa: PLC0415
     from service.figures.rates import sync_rates  # noqa: PLC0415
     from service.jobs.runner import running_worker  # noqa: PLC0415
+    from service.observability import metrics  # noqa: PLC0415
 
+    if settings.metrics_port:
+        metrics.serve_standalone(settings.metrics_port, settings.host)
     async with db.pool_lifespan(
         settings.database_url or "",
         min_size=1,
@@ -199,6 +202,9 @@ def main(argv: list[str] | None = None) -> int:
     p = company_commands.add_parser("add-alias", help="teach Outlay another name of a company")
     p.add_argument("slug")
     p.add_argument("alias")
+    from service import cli  # noqa: PLC0415
+
+    operator_commands = cli.add_parsers(sub)
     keys_cli.register(sub)
     args = parser.parse_args(argv)
     try:
@@ -214,6 +220,7 @@ def main(argv: list[str] | None = None) -> int:
         "openapi": cmd_openapi,
         "reprocess": cmd_reprocess,
         "companies": cmd_companies,
+        **operator_commands,
         "keys": cmd_keys,
     }
     return commands[args.command](settings, args)

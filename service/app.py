@@ -7,12 +7,13 @@ import re
 import uuid
 from collections.abc import AsyncIterator
 
+import msgspec
 import structlog
 from litestar import Litestar, get
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.openapi import OpenAPIConfig
-from litestar.openapi.spec import Tag
+from litestar.openapi import OpenAPIConfig, ResponseSpec
+from litestar.openapi.spec import Example, Tag
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from service import db, errors, log
@@ -22,10 +23,12 @@ from service.claims.api import ClaimController
 from service.companies.api import CompanyController
 from service.companies.sync import sync_registry
 from service.config import Settings
+from service.docs import pages as docs_pages
 from service.figures.api import FigureController
 from service.figures.rates import sync_rates
 from service.jobs.api import JobController
 from service.jobs.runner import running_worker
+from service.observability import metrics
 from service.totals.api import TotalsController
 
 logger = log.get(__name__)
@@ -57,7 +60,28 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
     return middleware
 
 
-@get("/health/live", tags=["health"], summary="Liveness", include_in_schema=True)
+class Health(msgspec.Struct, frozen=True, omit_defaults=True):
+    status: str
+    database: str | None = None
+
+
+@get(
+    "/health/live",
+    tags=["health"],
+    summary="Liveness",
+    operation_id="live",
+    security=[{}],  # open to anyone: probes carry no credentials
+    description="The process answers; it does not look at the database. For liveness probes.",
+    responses={
+        200: ResponseSpec(
+            Health,
+            description="Alive.",
+            examples=[Example(value={"status": "ok"})],
+            generate_examples=False,
+        ),
+        **errors.problem_responses(),
+    },
+)
 async def live() -> dict[str, str]:
     return {"status": "ok"}
 
@@ -66,7 +90,18 @@ async def live() -> dict[str, str]:
     "/health/ready",
     tags=["health"],
     summary="Readiness: the database answers",
-    responses=errors.problem_responses(503),
+    operation_id="ready",
+    security=[{}],  # open to anyone: probes carry no credentials
+    description="200 once the database answers a query within 2 s. For readiness probes.",
+    responses={
+        200: ResponseSpec(
+            Health,
+            description="Ready.",
+            examples=[Example(value={"status": "ok", "database": "ok"})],
+            generate_examples=False,
+        ),
+        **errors.problem_responses(503),
+    },
 )
 async def ready(state: State) -> dict[str, str]:
     wait = min(2.0, state.acquire_timeout)
@@ -134,10 +169,12 @@ def create_app(settings: Settings) -> Litestar:
             TotalsController,
             live,
             ready,
+            *docs_pages.routes(),
+            metrics.metrics,
         ],
         dependencies={"conn": Provide(db.provide_connection)},
         exception_handlers={**errors.exception_handlers, **db.exception_handlers},
-        middleware=[request_id_middleware],
+        middleware=[request_id_middleware, metrics.middleware],
         lifespan=[lifespan],
         plugins=[AuthPlugin(settings)],
         openapi_config=openapi_config(),
@@ -164,6 +201,7 @@ def openapi_config() -> OpenAPIConfig:
             Tag(name="totals", description="Consolidated sums of one-year figures."),
             Tag(name="health", description="Liveness and readiness."),
         ],
-        path="/schema",
+        path=docs_pages.SCHEMA_PATH,
+        render_plugins=docs_pages.render_plugins(),
         use_handler_docstrings=False,
     )

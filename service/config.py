@@ -48,6 +48,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # How long a request waits for a connection, and a statement may run, before a 503.
     db_acquire_timeout: float = 5.0
     db_command_timeout: float = 30.0
+    # `worker` alone serves /metrics on this port (0: none); `serve` has them at /metrics.
+    metrics_port: int = 0
     # Partner access (service/auth, README "For partners"). `production` refuses to start
     # without a key pepper; `development` falls back to a fixed, public one with a warning.
     env: str = "development"

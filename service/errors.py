@@ -9,6 +9,7 @@ import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.openapi import ResponseSpec
+from litestar.openapi.spec import Example
 
 from service import log
 
@@ -178,19 +179,63 @@ _DESCRIPTIONS = {
         "`Idempotency-Key` already used for another request)."
     ),
     429: "Over the rate limit: `Retry-After` says in how many seconds to try again.",
-    500: "The server failed; `request_id` identifies the failure in its logs.",
+    500: "The server failed; the request id in the body and in X-Request-ID identifies it.",
     503: "The database is not reachable; retry shortly.",
 }
 
+_EXAMPLES: dict[int, tuple[str, str, list[FieldError] | None]] = {
+    400: (
+        "validation_error",
+        "limit: Expected `int` <= 200",
+        [FieldError(field="limit", source="query", message="Expected `int` <= 200")],
+    ),
+    404: ("not_found", "article 987654 does not exist", None),
+    409: ("not_reprocessable", "article 7: not parsed or failed with a stored page", None),
+    422: (
+        "invalid_url",
+        "only http and https URLs are accepted",
+        [FieldError(field="url", source="body", message="only http and https URLs are accepted")],
+    ),
+    # The codes the partner-access guards answer with, so their examples read true once added.
+    401: ("unauthorized", "a valid API key is required", None),
+    403: ("insufficient_scope", "this operation needs an API key with the write scope", None),
+    429: ("rate_limited", "over the rate limit; retry after 12 s", None),
+    500: ("server_error", "the server failed; the request id identifies it", None),
+    503: ("database_unavailable", "the database is not reachable", None),
+}
+
+
+def _example(status: int) -> Example:
+    code, detail, errors = _EXAMPLES.get(
+        status,
+        (
+            HTTPStatus(status).phrase.lower().replace(" ", "_"),
+            _DESCRIPTIONS.get(status, HTTPStatus(status).description),
+            None,
+        ),
+    )
+    body = Problem(
+        type=f"/problems/{code.replace('_', '-')}",
+        title=HTTPStatus(status).phrase,
+        status=status,
+        detail=detail,
+        code=code,
+        instance="/v1/articles",
+        request_id="4bf92f3577b34da6a3ce929d0e0e4736",
+        errors=errors,
+    )
+    return Example(summary=HTTPStatus(status).phrase, value=msgspec.to_builtins(body))
+
 
 def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
-    """OpenAPI descriptions of the problem documents an operation may answer with."""
+    """OpenAPI descriptions of the problem documents an operation may answer with (500 always)."""
     return {
         status: ResponseSpec(
             data_container=Problem,
             description=_DESCRIPTIONS.get(status, HTTPStatus(status).phrase),
             media_type=PROBLEM_MEDIA_TYPE,
             generate_examples=False,
+            examples=[_example(status)],
         )
-        for status in statuses
+        for status in sorted({*statuses, 500})
     }

@@ -171,5 +171,10 @@ class ExportOperation(Operation):
                     type=OpenAPIType.STRING,
                     description="One JSON item per line, as in the JSON list's `items`.",
                 ),
+                examples={
+                    "ndjson": Example(
+                        value='{"id":7,"company":{"slug":"meta","name":"Meta"},"year":2025}\n'
+                    )
+                },
             ),
         }

@@ -6,6 +6,7 @@ from typing import Annotated, TypeAlias
 
 import asyncpg
 from litestar.di import NamedDependency
+from litestar.openapi.spec import Example
 from litestar.params import QueryParameter
 
 from service import pagination
@@ -15,7 +16,10 @@ Conn: TypeAlias = NamedDependency[asyncpg.Connection]
 Limit: TypeAlias = Annotated[
     int,
     QueryParameter(
-        ge=pagination.MIN_LIMIT, le=pagination.MAX_LIMIT, description="Page size, 1 to 200."
+        ge=pagination.MIN_LIMIT,
+        le=pagination.MAX_LIMIT,
+        description="Page size, 1 to 200.",
+        examples=[Example(summary="20 a page", value=20)],
     ),
 ]
 Cursor: TypeAlias = Annotated[

@@ -9,8 +9,8 @@ from typing import Annotated, Literal
 
 from litestar import Controller, Response, delete, get, post
 from litestar.datastructures import State
-from litestar.openapi import ResponseSpec
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, QueryParameter
 
 from service import pagination
 from service.articles import queries, urls
@@ -28,6 +28,7 @@ from service.articles.schemas import (
 )
 from service.auth import idempotency, require_scope
 from service.claims import queries as claims
+from service.docs import examples as ex
 from service.errors import FieldError, ProblemError, not_found, problem_responses
 from service.figures import refresh as figures
 from service.http import Conn, Cursor, Limit
@@ -82,6 +83,9 @@ async def _executor(state: State) -> Executor:
     return state.own_executor  # type: ignore[no-any-return]
 
 
+ArticleId = Annotated[int, ex.article_id()]
+
+
 class ArticleController(Controller):
     path = "/v1/articles"
     tags = ["articles"]
@@ -93,6 +97,7 @@ class ArticleController(Controller):
         middleware=[idempotency.middleware],
         status_code=202,
         summary="Submit an article",
+        operation_id="submitArticle",
         description=(
             "Queue an article by URL, or send the page's HTML to skip the fetch. "
             "The same URL (after normalising case, default port, trailing slash, fragment and "
@@ -101,11 +106,30 @@ class ArticleController(Controller):
             "the article is queued again and the answer is 202."
         ),
         responses={
-            200: ResponseSpec(Article, description="The URL was known: the existing article."),
+            202: ex.ok(
+                Article,
+                "Queued: the article, with a Location header to poll.",
+                ex.example("A new article, queued", ex.QUEUED),
+            ),
+            200: ex.ok(
+                Article,
+                "The URL was known: the existing article.",
+                ex.example("The seed article, already parsed", ex.ARTICLE),
+            ),
             **problem_responses(400, 422, 503),
         },
     )
-    async def create(self, data: JSONBody[ArticleCreate], conn: Conn) -> Response[Article]:
+    async def create(
+        self,
+        data: Annotated[
+            ArticleCreate,
+            Body(
+                media_type=RequestEncodingType.JSON,
+                examples=[ex.CREATE_BY_URL, ex.CREATE_WITH_HTML],
+            ),
+        ],
+        conn: Conn,
+    ) -> Response[Article]:
         if data.html is not None and not data.html.strip():
             raise ProblemError(
                 422,
@@ -132,10 +156,23 @@ class ArticleController(Controller):
         middleware=[idempotency.middleware],
         status_code=200,
         summary="Submit up to 1,000 URLs",
-        description="One entry per URL, in order: created, existing, or rejected with the reason.",
-        responses=problem_responses(400, 503),
+        operation_id="submitArticles",
+        description=(
+            "One entry per URL, in order: created, existing, or rejected with the reason. "
+            "A rejected URL does not stop the others."
+        ),
+        responses={
+            200: ex.ok(BatchResult, "One entry per URL, and the counts.", ex.BATCH_RESULT),
+            **problem_responses(400, 503),
+        },
     )
-    async def batch(self, data: JSONBody[BatchCreate], conn: Conn) -> BatchResult:
+    async def batch(
+        self,
+        data: Annotated[
+            BatchCreate, Body(media_type=RequestEncodingType.JSON, examples=[ex.BATCH])
+        ],
+        conn: Conn,
+    ) -> BatchResult:
         items: list[BatchItem] = []
         counts: dict[Literal["created", "existing", "rejected"], int] = {
             "created": 0, "existing": 0, "rejected": 0,
@@ -160,19 +197,49 @@ class ArticleController(Controller):
         "/",
         guards=[require_scope("read")],
         summary="List articles",
-        description="Newest first; filters combine with AND.",
-        responses=problem_responses(400, 503),
+        operation_id="listArticles",
+        description=(
+            "Newest first; filters combine with AND. Pass `next_cursor` back as `cursor` for "
+            "the next page."
+        ),
+        responses={
+            200: ex.ok(
+                ArticlePage,
+                "A page of articles.",
+                ex.example("The seed article", ex.page([ex.ARTICLE], "articles", 1)),
+            ),
+            **problem_responses(400, 503),
+        },
     )
     async def list_articles(
         self,
         conn: Conn,
-        status: FromQuery[Literal["queued", "fetching", "parsed", "failed"] | None] = None,
-        company: Annotated[str | None, QueryParameter(description="Company slug.")] = None,
-        published_from: FromQuery[date | None] = None,
-        published_to: FromQuery[date | None] = None,
+        status: Annotated[
+            Literal["queued", "fetching", "parsed", "failed"] | None,
+            QueryParameter(description="Only articles in this state.", examples=ex.param("parsed")),
+        ] = None,
+        company: Annotated[
+            str | None, QueryParameter(description="Company slug.", examples=ex.param("amazon"))
+        ] = None,
+        published_from: Annotated[
+            date | None,
+            QueryParameter(
+                description="Published on or after this day.", examples=ex.param("2025-01-01")
+            ),
+        ] = None,
+        published_to: Annotated[
+            date | None,
+            QueryParameter(
+                description="Published on or before this day.", examples=ex.param("2025-12-31")
+            ),
+        ] = None,
         q: Annotated[
             str | None,
-            QueryParameter(description="Full-text search over title and body.", max_length=500),
+            QueryParameter(
+                description="Full-text search over title and body.",
+                max_length=500,
+                examples=ex.param("capital expenditure"),
+            ),
         ] = None,
         limit: Limit = pagination.DEFAULT_LIMIT,
         cursor: Cursor = None,
@@ -195,14 +262,22 @@ class ArticleController(Controller):
         guards=[require_scope("admin")],
         status_code=200,
         summary="Parse and extract an article again",
+        operation_id="reprocessArticle",
         description=(
             "Runs parse and extraction again over the stored page (after an extractor release) "
             "and swaps the article's claims in one transaction. Answers how many claims were "
             "added, removed and changed."
         ),
-        responses=problem_responses(404, 409, 503),
+        responses={
+            200: ex.ok(
+                Outcome,
+                "What changed in the article's claims.",
+                ex.example("The seed article after an extractor release", ex.REPROCESSED),
+            ),
+            **problem_responses(400, 404, 409, 503),
+        },
     )
-    async def reprocess(self, article_id: FromPath[int], conn: Conn, state: State) -> Outcome:
+    async def reprocess(self, article_id: ArticleId, conn: Conn, state: State) -> Outcome:
         if await conn.fetchval("SELECT status FROM article WHERE id = $1", article_id) is None:
             raise not_found(f"article {article_id}")
         outcome = await reprocessing.reprocess(state.pool, await _executor(state), article_id)
@@ -214,10 +289,22 @@ class ArticleController(Controller):
         "/{article_id:int}",
         guards=[require_scope("read")],
         summary="Read an article",
-        description="With its body text and its claims.",
-        responses=problem_responses(400, 404, 503),
+        operation_id="getArticle",
+        description=(
+            "With its body text and its claims; each claim's evidence offsets index the text. "
+            "`status` tells how far the worker got: queued, fetching, parsed or failed (then "
+            "`error` says why)."
+        ),
+        responses={
+            200: ex.ok(
+                ArticleDetail,
+                "The article, its text and its claims.",
+                ex.example("The seed article and its claims", ex.ARTICLE_DETAIL),
+            ),
+            **problem_responses(400, 404, 503),
+        },
     )
-    async def detail(self, article_id: FromPath[int], conn: Conn) -> ArticleDetail:
+    async def detail(self, article_id: ArticleId, conn: Conn) -> ArticleDetail:
         found = await queries.get_with_text(conn, article_id)
         if found is None:
             raise not_found(f"article {article_id}")
@@ -233,13 +320,14 @@ class ArticleController(Controller):
         guards=[require_scope("admin")],
         status_code=204,
         summary="Delete an article",
+        operation_id="deleteArticle",
         description=(
             "Removes the article and its claims, and takes them out of every figure and total in "
             "the same transaction. Copies of it stay, the earliest becoming the original."
         ),
-        responses=problem_responses(404, 503),
+        responses=problem_responses(400, 404, 503),
     )
-    async def remove(self, article_id: FromPath[int], conn: Conn) -> None:
+    async def remove(self, article_id: ArticleId, conn: Conn) -> None:
         async with conn.transaction():
             copies = await queries.delete(conn, article_id)
             if copies is None:

@@ -29,6 +29,7 @@ from service.config import Settings
 from service.fetch import encoding
 from service.figures import refresh as figures
 from service.jobs import queue
+from service.observability import metrics
 
 logger = log.get(__name__)
 
@@ -40,6 +41,9 @@ class Analysis(msgspec.Struct, frozen=True, kw_only=True):
     body_hash: str | None
     canonical_url: str | None
     extractor_version: str
+    # Measured here, in the process pool, and reported by the worker.
+    parse_seconds: float = 0.0
+    extract_seconds: float = 0.0
 
 
 _CANONICAL = re.compile(
@@ -78,8 +82,10 @@ def analyse(
     extra_aliases: tuple[tuple[str, str], ...] = (),
 ) -> Analysis:
     """The CPU-bound part, pure: page bytes in, text and claims out. Runs in the process pool."""
+    clock = metrics.Stopwatch()
     html = encoding.decode(zlib.decompress(compressed), charset)
     parsed = parse(html, url=url)
+    parse_seconds = clock.lap()
     published = published_hint or parsed.published
     registry = _registry(extra_aliases)
     found = (
@@ -87,6 +93,7 @@ def analyse(
         if parsed.text
         else []
     )
+    extract_seconds = clock.lap()
     return Analysis(
         parsed=parsed,
         published=published,
@@ -94,6 +101,8 @@ def analyse(
         body_hash=body_hash(parsed.text),
         canonical_url=canonical_url(html, url) or urls.normalise(url),
         extractor_version=VERSION,
+        parse_seconds=parse_seconds,
+        extract_seconds=extract_seconds,
     )
 
 
@@ -169,8 +178,10 @@ async def process(
         try:
             page = await fetcher.fetch(row["url"])
         except fetch.FetchError as exc:
+            metrics.fetched(exc.code)
             logger.info("fetch failed", code=exc.code, reason=exc.message)
             return await _settle(pool, job, settings, exc)
+        metrics.fetched("ok")
         raw, charset = zlib.compress(page.content, 6), page.encoding
         async with pool.acquire() as conn:
             await articles.set_fetched(
@@ -192,6 +203,11 @@ async def process(
     if not stored:
         logger.warning("lease lost before store")
         return "lost"
+    metrics.analysed(
+        parse_seconds=result.parse_seconds,
+        extract_seconds=result.extract_seconds,
+        claims=len(result.claims),
+    )
     logger.info("article parsed", claims=len(result.claims))
     return "parsed"
 

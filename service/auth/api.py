@@ -3,18 +3,45 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any
 
 from litestar import Controller, Response, get, post
 from litestar.datastructures import State
-from litestar.openapi import ResponseSpec
-from litestar.params import FromPath, JSONBody
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, PathParameter
 
 from service import pagination
 from service.auth import queries
 from service.auth.access import AccessConfig, require_scope
 from service.auth.schemas import ApiKey, KeyCreate, KeyCreated, KeyPage, KeyRotate
+from service.docs import examples as ex
 from service.errors import FieldError, ProblemError, not_found, problem_responses
 from service.http import Conn, Cursor, Limit
+
+_KEY: dict[str, Any] = {
+    "id": 7,
+    "name": "acme",
+    "prefix": "olk_4fQ2xY8b",
+    "scopes": ["read", "ingest"],
+    "status": "active",
+    "created_at": "2025-02-12T09:30:00Z",
+    "expires_at": "2025-05-13T09:30:00Z",
+    "revoked_at": None,
+    "last_used_at": "2025-02-12T10:02:11Z",
+    "rotated_to": None,
+}
+# The shape of a key, with a checksum that fails: no scanner or server takes it for a real one.
+_SECRET = "olk_4fQ2xY8b" + "EXAMPLE" * 4 + "xx"
+_CREATED = ex.example("A new key, shown once", {"key": _KEY, "secret": _SECRET})
+_REVOKED = ex.example(
+    "Revoked", {**_KEY, "status": "revoked", "revoked_at": "2025-03-01T08:00:00Z"}
+)
+_CREATE = ex.example(
+    "Read and ingest, for 90 days",
+    {"name": "acme", "scopes": ["read", "ingest"], "expires_at": "2025-05-13T09:30:00Z"},
+)
+_ROTATE = ex.example("The old key keeps working for a week", {"grace_seconds": 604800})
+KeyId = Annotated[int, PathParameter(description="The key's id.", examples=ex.param(7))]
 
 
 class KeyController(Controller):
@@ -27,10 +54,16 @@ class KeyController(Controller):
         status_code=201,
         summary="Create an API key",
         description="The response holds the key itself, once; only a keyed hash is stored.",
-        responses=problem_responses(400, 422, 503),
+        responses={
+            201: ex.ok(KeyCreated, "The key, and the secret itself.", _CREATED),
+            **problem_responses(400, 422, 503),
+        },
     )
     async def create(
-        self, data: JSONBody[KeyCreate], conn: Conn, state: State
+        self,
+        data: Annotated[KeyCreate, Body(media_type=RequestEncodingType.JSON, examples=[_CREATE])],
+        conn: Conn,
+        state: State,
     ) -> Response[KeyCreated]:
         if data.expires_at is not None:
             if data.expires_at.tzinfo is None:
@@ -55,7 +88,12 @@ class KeyController(Controller):
         "/",
         summary="List API keys",
         description="Newest first, revoked and expired ones included; never the keys themselves.",
-        responses=problem_responses(400, 503),
+        responses={
+            200: ex.ok(
+                KeyPage, "A page of keys.", ex.example("One key", ex.page([_KEY], "keys", 7))
+            ),
+            **problem_responses(400, 503),
+        },
     )
     async def list_keys(
         self, conn: Conn, limit: Limit = pagination.DEFAULT_LIMIT, cursor: Cursor = None
@@ -69,9 +107,13 @@ class KeyController(Controller):
     @get(
         "/{key_id:int}",
         summary="Read an API key",
-        responses=problem_responses(400, 404, 503),
+        description="Its name, scopes, status and dates; never the key itself.",
+        responses={
+            200: ex.ok(ApiKey, "The key.", ex.example("An active key", _KEY)),
+            **problem_responses(400, 404, 503),
+        },
     )
-    async def detail(self, key_id: FromPath[int], conn: Conn) -> ApiKey:
+    async def detail(self, key_id: KeyId, conn: Conn) -> ApiKey:
         key = await queries.get_key(conn, key_id)
         if key is None:
             raise not_found(f"API key {key_id}")
@@ -82,9 +124,12 @@ class KeyController(Controller):
         status_code=200,
         summary="Revoke an API key",
         description="Takes effect on the very next request. Revoking twice changes nothing.",
-        responses=problem_responses(400, 404, 503),
+        responses={
+            200: ex.ok(ApiKey, "The key, revoked.", _REVOKED),
+            **problem_responses(400, 404, 503),
+        },
     )
-    async def revoke(self, key_id: FromPath[int], conn: Conn) -> ApiKey:
+    async def revoke(self, key_id: KeyId, conn: Conn) -> ApiKey:
         key = await queries.revoke_key(conn, key_id)
         if key is None:
             raise not_found(f"API key {key_id}")
@@ -99,12 +144,16 @@ class KeyController(Controller):
             "for `grace_seconds` (default one day), then expires."
         ),
         responses={
-            201: ResponseSpec(KeyCreated, description="The new key, shown once."),
+            201: ex.ok(KeyCreated, "The new key, shown once.", _CREATED),
             **problem_responses(400, 404, 409, 503),
         },
     )
     async def rotate(
-        self, key_id: FromPath[int], data: JSONBody[KeyRotate], conn: Conn, state: State
+        self,
+        key_id: KeyId,
+        data: Annotated[KeyRotate, Body(media_type=RequestEncodingType.JSON, examples=[_ROTATE])],
+        conn: Conn,
+        state: State,
     ) -> Response[KeyCreated]:
         access: AccessConfig = state.access
         try:

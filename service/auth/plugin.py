@@ -16,6 +16,7 @@ from litestar.config.cors import CORSConfig
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.spec import (
     Components,
+    Example,
     Operation,
     Parameter,
     Schema,
@@ -84,6 +85,9 @@ class IdempotentOperation(Operation):
                 schema=Schema(
                     type=OpenAPIType.STRING, min_length=1, max_length=255, pattern=r"^[!-~]+$"
                 ),
+                examples={
+                    "uuid": Example(summary="A UUID", value="5f0c7e1e-8d8e-4c47-9a51-0f5f3c2f1b9a")
+                },
             ),
         ]
 

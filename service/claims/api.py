@@ -6,13 +6,13 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get
 from litestar.datastructures import State
-from litestar.openapi import ResponseSpec
-from litestar.params import FromQuery, QueryParameter
+from litestar.params import QueryParameter
 
 from service import export, pagination
 from service.auth import require_scope
 from service.claims import queries
 from service.claims.schemas import Category, ClaimPage, Status
+from service.docs import examples as ex
 from service.errors import problem_responses
 from service.http import Conn, Cursor, Limit
 
@@ -28,7 +28,8 @@ WHERE ($1::text IS NULL OR c.company_id = (SELECT id FROM company WHERE slug = $
 """
 
 ExportFormat = Annotated[
-    export.Format | None, QueryParameter(description=export.FORMAT_DESCRIPTION)
+    export.Format | None,
+    QueryParameter(description=export.FORMAT_DESCRIPTION, examples=ex.param("csv")),
 ]
 
 
@@ -40,16 +41,17 @@ class ClaimController(Controller):
     @get(
         "/",
         summary="List claims",
+        operation_id="listClaims",
         operation_class=export.ExportOperation,
         description=(
             "Every spending claim found, newest first, each with the sentence it comes from. "
             "Group claims (company null) are listed with `group`."
         ),
         responses={
-            200: ResponseSpec(
+            200: ex.ok(
                 ClaimPage,
-                description="A page of claims; as CSV or NDJSON, every matching claim.",
-                generate_examples=False,
+                "A page of claims; as CSV or NDJSON, every matching claim.",
+                ex.example("Claims of the seed article", ex.page(ex.CLAIMS, "claims", 1)),
             ),
             **problem_responses(400, 503),
         },
@@ -59,15 +61,46 @@ class ClaimController(Controller):
         conn: Conn,
         request: Request[Any, Any, Any],
         state: State,
-        company: Annotated[str | None, QueryParameter(description="Company slug.")] = None,
-        group: Annotated[
-            str | None, QueryParameter(description='Group name, e.g. "big tech".')
+        company: Annotated[
+            str | None, QueryParameter(description="Company slug.", examples=ex.param("amazon"))
         ] = None,
-        year: Annotated[int | None, QueryParameter(ge=1900, le=2200)] = None,
-        category: FromQuery[Category | None] = None,
-        status: FromQuery[Status | None] = None,
-        currency: Annotated[str | None, QueryParameter(pattern="^[A-Z]{3}$")] = None,
-        article_id: FromQuery[int | None] = None,
+        group: Annotated[
+            str | None,
+            QueryParameter(
+                description='Group name, e.g. "big tech".', examples=ex.param("big tech")
+            ),
+        ] = None,
+        year: Annotated[
+            int | None,
+            QueryParameter(
+                ge=1900,
+                le=2200,
+                description="The year the spending belongs to.",
+                examples=ex.param(2025),
+            ),
+        ] = None,
+        category: Annotated[
+            Category | None,
+            QueryParameter(
+                description="capex, ai_infrastructure, r_and_d, …", examples=ex.param("capex")
+            ),
+        ] = None,
+        status: Annotated[
+            Status | None,
+            QueryParameter(
+                description="actual, planned or estimate.", examples=ex.param("planned")
+            ),
+        ] = None,
+        currency: Annotated[
+            str | None,
+            QueryParameter(
+                pattern="^[A-Z]{3}$", description="ISO 4217 code.", examples=ex.param("USD")
+            ),
+        ] = None,
+        article_id: Annotated[
+            int | None,
+            QueryParameter(description="Only claims of this article.", examples=ex.param(1)),
+        ] = None,
         limit: Limit = pagination.DEFAULT_LIMIT,
         cursor: Cursor = None,
         format: ExportFormat = None,

@@ -6,12 +6,13 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, get
-from litestar.params import FromPath, QueryParameter
+from litestar.params import PathParameter, QueryParameter
 
 from service import pagination
 from service.auth import require_scope
 from service.companies import queries
-from service.companies.schemas import CompanyDetail, CompanyPage, Figure
+from service.companies.schemas import CompanyDetail, CompanyPage, YearFigure
+from service.docs import examples as ex
 from service.errors import not_found, problem_responses
 from service.http import Conn, Cursor, Limit
 from service.totals import queries as totals
@@ -25,13 +26,31 @@ class CompanyController(Controller):
     @get(
         "/",
         summary="List companies",
-        description="By slug; `q` matches names and aliases.",
-        responses=problem_responses(400, 503),
+        operation_id="listCompanies",
+        description=(
+            "The spenders Outlay knows (the shipped registry and those first seen in articles), "
+            "by slug; `q` matches names and aliases in any language."
+        ),
+        responses={
+            200: ex.ok(
+                CompanyPage,
+                "A page of companies.",
+                ex.example("Amazon", ex.page([ex.COMPANY], "companies", "amazon")),
+            ),
+            **problem_responses(400, 503),
+        },
     )
     async def list_companies(
         self,
         conn: Conn,
-        q: Annotated[str | None, QueryParameter(max_length=200)] = None,
+        q: Annotated[
+            str | None,
+            QueryParameter(
+                max_length=200,
+                description="Part of a name or alias, any case.",
+                examples=ex.param("amazon"),
+            ),
+        ] = None,
         limit: Limit = pagination.DEFAULT_LIMIT,
         cursor: Cursor = None,
     ) -> CompanyPage:
@@ -46,15 +65,30 @@ class CompanyController(Controller):
     @get(
         "/{slug:str}",
         summary="Read a company",
+        operation_id="getCompany",
         description="Name, tickers, aliases, and its consolidated figures by year and category.",
-        responses=problem_responses(404, 503),
+        responses={
+            200: ex.ok(
+                CompanyDetail,
+                "The company and its figures.",
+                ex.example("Amazon after the seed article", {**ex.COMPANY, "figures": [ex.FIGURE]}),
+            ),
+            **problem_responses(400, 404, 503),
+        },
     )
-    async def detail(self, slug: FromPath[str], conn: Conn) -> CompanyDetail:
+    async def detail(
+        self,
+        slug: Annotated[
+            str,
+            PathParameter(description="The company's slug.", examples=ex.param("amazon")),
+        ],
+        conn: Conn,
+    ) -> CompanyDetail:
         company = await queries.get(conn, slug)
         if company is None:
             raise not_found(f"company {slug!r}")
         figures = msgspec.convert(
-            [dict(r) for r in await totals.company_figures(conn, slug=slug)], list[Figure]
+            [dict(r) for r in await totals.company_figures(conn, slug=slug)], list[YearFigure]
         )
         return CompanyDetail(
             **{f: getattr(company, f) for f in company.__struct_fields__}, figures=figures

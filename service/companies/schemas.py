@@ -25,7 +25,7 @@ class Company(msgspec.Struct, frozen=True):
     aliases: list[str]
 
 
-class Figure(msgspec.Struct, frozen=True):
+class YearFigure(msgspec.Struct, frozen=True):
     """One consolidated number: the latest-published claim for a year, category and status."""
 
     year: int
@@ -39,7 +39,7 @@ class Figure(msgspec.Struct, frozen=True):
 
 
 class CompanyDetail(Company, frozen=True):
-    figures: list[Figure]
+    figures: list[YearFigure]
 
 
 class CompanyPage(msgspec.Struct, frozen=True):

@@ -7,20 +7,27 @@ from typing import Annotated, Any
 from litestar import Controller, Request, Response, get
 from litestar.datastructures import State
 from litestar.openapi import ResponseSpec
-from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.params import PathParameter, QueryParameter
 
 from service import export, pagination
 from service.auth import require_scope
 from service.claims.schemas import Category, CompanyRef, Status
 from service.companies import queries as companies
+from service.docs import examples as ex
 from service.errors import bad_param, not_found, problem_responses
 from service.figures import examples, queries
 from service.figures.schemas import CompanyFigures, FigurePage, Group
 from service.http import Conn, Cursor, Limit
 
-Year = Annotated[int | None, QueryParameter(ge=1900, le=2200)]
+Year = Annotated[
+    int | None,
+    QueryParameter(
+        ge=1900, le=2200, description="A calendar or fiscal year.", examples=ex.param(2025)
+    ),
+]
 ExportFormat = Annotated[
-    export.Format | None, QueryParameter(description=export.FORMAT_DESCRIPTION)
+    export.Format | None,
+    QueryParameter(description=export.FORMAT_DESCRIPTION, examples=ex.param("csv")),
 ]
 
 
@@ -41,6 +48,7 @@ class FigureController(Controller):
     @get(
         "/figures",
         summary="List figures",
+        operation_id="listFigures",
         operation_class=export.ExportOperation,
         description=(
             "One current figure per company, year, category and status, derived from every "
@@ -67,17 +75,37 @@ class FigureController(Controller):
         company: Annotated[
             str | None,
             # At least one slug: an empty value is refused, and the document says so.
-            QueryParameter(description="Slug, or several comma-separated.", pattern="[a-z0-9]"),
+            QueryParameter(
+                description="Slug, or several comma-separated.",
+                examples=ex.param("amazon,meta"),
+                pattern="[a-z0-9]",
+            ),
         ] = None,
         year: Year = None,
-        category: FromQuery[Category | None] = None,
-        status: FromQuery[Status | None] = None,
+        category: Annotated[
+            Category | None,
+            QueryParameter(
+                description="capex, ai_infrastructure, r_and_d, …", examples=ex.param("capex")
+            ),
+        ] = None,
+        status: Annotated[
+            Status | None,
+            QueryParameter(
+                description="actual, planned or estimate.", examples=ex.param("planned")
+            ),
+        ] = None,
         conflict: Annotated[
-            bool | None, QueryParameter(description="Only figures whose sources disagree.")
+            bool | None,
+            QueryParameter(
+                description="Only figures whose sources disagree.", examples=ex.param(True)
+            ),
         ] = None,
         record: Annotated[
             bool,
-            QueryParameter(description="Only the figure of record per company, year, category."),
+            QueryParameter(
+                description="Only the figure of record per company, year, category.",
+                examples=ex.param(True),
+            ),
         ] = False,
         limit: Limit = pagination.DEFAULT_LIMIT,
         cursor: Cursor = None,
@@ -109,6 +137,7 @@ class FigureController(Controller):
     @get(
         "/companies/{slug:str}/figures",
         summary="A company's figures and series",
+        operation_id="getCompanyFigures",
         description=(
             "Every figure of the company, and per category and status a series over every year "
             "from the first to the last (or `year_from` to `year_to`), in order, with null where "
@@ -126,10 +155,23 @@ class FigureController(Controller):
     )
     async def company_figures(
         self,
-        slug: FromPath[str],
+        slug: Annotated[
+            str,
+            PathParameter(description="The company's slug.", examples=ex.param("amazon")),
+        ],
         conn: Conn,
-        category: FromQuery[Category | None] = None,
-        status: FromQuery[Status | None] = None,
+        category: Annotated[
+            Category | None,
+            QueryParameter(
+                description="capex, ai_infrastructure, r_and_d, …", examples=ex.param("capex")
+            ),
+        ] = None,
+        status: Annotated[
+            Status | None,
+            QueryParameter(
+                description="actual, planned or estimate.", examples=ex.param("planned")
+            ),
+        ] = None,
         year_from: Year = None,
         year_to: Year = None,
     ) -> CompanyFigures:
@@ -146,6 +188,7 @@ class FigureController(Controller):
     @get(
         "/groups/{name:str}",
         summary="A group's claimed figures beside its members' sum",
+        operation_id="getGroup",
         description=(
             'A claim about a group ("big tech will spend $320B in 2025") against the sum of the '
             "figures of the companies its article names, for the same year and status, with the "
@@ -158,10 +201,16 @@ class FigureController(Controller):
                 examples=[examples.GROUP],
                 generate_examples=False,
             ),
-            **problem_responses(404, 503),
+            **problem_responses(400, 404, 503),
         },
     )
-    async def group(self, name: FromPath[str], conn: Conn) -> Group:
+    async def group(
+        self,
+        name: Annotated[
+            str, PathParameter(description="The group's name.", examples=ex.param("big tech"))
+        ],
+        conn: Conn,
+    ) -> Group:
         async with conn.transaction(isolation="repeatable_read", readonly=True):
             items = await queries.group(conn, name)
         if not items:

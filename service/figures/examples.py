@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from litestar.openapi.spec import Example
+# Examples keep their null fields in the OpenAPI document (Litestar would drop them).
+from service.docs.examples import keeping_nulls as Example
 
 B = 1_000_000_000
 

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 import msgspec
 from litestar import Controller, get, post
-from litestar.params import FromPath
 
 from service.articles import queries as articles
 from service.articles.schemas import Article, ArticleError
 from service.auth import require_scope
+from service.docs import examples as ex
 from service.errors import ProblemError, not_found, problem_responses
 from service.http import Conn
 from service.jobs import queue
@@ -41,13 +41,19 @@ class JobController(Controller):
         guards=[require_scope("ingest")],
         status_code=202,
         summary="Queue a failed article again",
+        operation_id="retryArticle",
         description=(
             "A failed article goes back to the queue with a fresh run of attempts. "
             "Its earlier attempts stay listed under `/attempts`. 409 unless it is `failed`."
         ),
-        responses=problem_responses(404, 409, 503),
+        responses={
+            202: ex.ok(
+                Article, "Queued again.", ex.example("A failed article, queued", ex.RETRIED)
+            ),
+            **problem_responses(400, 404, 409, 503),
+        },
     )
-    async def retry(self, article_id: FromPath[int], conn: Conn) -> Article:
+    async def retry(self, article_id: Annotated[int, ex.article_id()], conn: Conn) -> Article:
         if not await queue.requeue_failed(conn, article_id):
             existing = await articles.get_by_id(conn, article_id)
             if existing is None:
@@ -63,10 +69,20 @@ class JobController(Controller):
         "/{article_id:int}/attempts",
         guards=[require_scope("read")],
         summary="An article's attempts",
+        operation_id="listAttempts",
         description="Every attempt at fetching and parsing it, oldest first, with its error.",
-        responses=problem_responses(404, 503),
+        responses={
+            200: ex.ok(
+                AttemptList,
+                "The attempts, oldest first.",
+                ex.example("A connection error, then parsed", ex.ATTEMPTS),
+            ),
+            **problem_responses(400, 404, 503),
+        },
     )
-    async def attempts(self, article_id: FromPath[int], conn: Conn) -> AttemptList:
+    async def attempts(
+        self, article_id: Annotated[int, ex.article_id()], conn: Conn
+    ) -> AttemptList:
         rows = await queue.attempts(conn, article_id)
         if not rows and await articles.get_by_id(conn, article_id) is None:
             raise not_found(f"article {article_id}")

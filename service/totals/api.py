@@ -7,11 +7,12 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, Request, Response, get
 from litestar.openapi import ResponseSpec
-from litestar.params import FromQuery, QueryParameter
+from litestar.params import QueryParameter
 
 from service import export
 from service.auth import require_scope
 from service.claims.schemas import Category, CompanyRef, Status
+from service.docs import examples as ex
 from service.errors import FieldError, ProblemError, bad_param, problem_responses
 from service.figures import queries as figures
 from service.figures.api import ExportFormat, Year, parse_companies
@@ -118,6 +119,7 @@ class TotalsController(Controller):
     @get(
         "/",
         summary="Sum figures",
+        operation_id="getTotals",
         operation_class=export.ExportOperation,
         description=(
             "Sums figures (see /v1/figures): one-year amounts of named companies, one number per "
@@ -145,34 +147,57 @@ class TotalsController(Controller):
         conn: Conn,
         request: Request[Any, Any, Any],
         group_by: Annotated[
-            str, QueryParameter(description="Comma-separated: company, year, category.")
+            str,
+            QueryParameter(
+                description="Comma-separated: company, year, category.",
+                examples=ex.param("company,year"),
+            ),
         ] = "company,year",
         year: Year = None,
         year_from: Year = None,
         year_to: Year = None,
-        category: FromQuery[Category | None] = None,
-        status: FromQuery[Status | None] = None,
+        category: Annotated[
+            Category | None,
+            QueryParameter(
+                description="capex, ai_infrastructure, r_and_d, …", examples=ex.param("capex")
+            ),
+        ] = None,
+        status: Annotated[
+            Status | None,
+            QueryParameter(
+                description="actual, planned or estimate.", examples=ex.param("planned")
+            ),
+        ] = None,
         record: Annotated[
             bool,
             QueryParameter(
                 description="Only figures of record (the actual once a year has ended, else the "
-                "plan, else an estimate)."
+                "plan, else an estimate).",
+                examples=ex.param(True),
             ),
         ] = False,
         company: Annotated[
             str | None,
             # At least one slug: an empty value is refused, and the document says so.
-            QueryParameter(description="Slug, or several comma-separated.", pattern="[a-z0-9]"),
+            QueryParameter(
+                description="Slug, or several comma-separated.",
+                examples=ex.param("amazon,meta"),
+                pattern="[a-z0-9]",
+            ),
         ] = None,
         currency: Annotated[
             str | None,
             QueryParameter(
                 pattern="^[A-Z]{3}$",
                 description="Express every figure in this currency (USD, EUR, CNY, ...).",
+                examples=ex.param("USD"),
             ),
         ] = None,
         explain: Annotated[
-            bool, QueryParameter(description="Add each row's figures and their claims.")
+            bool,
+            QueryParameter(
+                description="Add each row's figures and their claims.", examples=ex.param(True)
+            ),
         ] = False,
         format: ExportFormat = None,
     ) -> Response[Any]:

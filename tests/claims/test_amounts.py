@@ -34,6 +34,8 @@ def amounts(text: str, language: str = "en") -> list[tuple[int, int, str]]:
         ("RMB 20 billion of servers", (20 * B, 20 * B, "CNY")),
         ("7 billion yuan on compute", (7 * B, 7 * B, "CNY")),
         ("CHF 5 billion for a plant", (5 * B, 5 * B, "CHF")),
+        ("a $500-billion programme", (500 * B, 500 * B, "USD")),
+        ("Rs 1.2 lakh crore of capex", (1_200 * B, 1_200 * B, "INR")),
     ],
 )
 def test_english_amounts_and_currencies(text: str, want: tuple[int, int, str]) -> None:

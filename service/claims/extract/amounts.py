@@ -36,7 +36,7 @@ _LATIN_PREFIX = (
 )
 _LATIN_SCALE = (
     r"(?:mil\s+millones|trillions?|billions?|millions?|thousand|milliards?|milliarden|milliarde|"
-    r"millionen|billionen|miliard[io]|milioni|millones|billones|crores?|lakhs?|"
+    r"millionen|billionen|miliard[io]|milioni|millones|billones|lakh\s+crores?|crores?|lakhs?|"
     r"tn|tln|bn|bln|mn|mln|mm|mio|mrd|mds?|bil|md|cr|[bmkt])\.?"
 )
 _LATIN_SUFFIX = (
@@ -48,10 +48,10 @@ _LATIN_SUFFIX = (
 )
 _LATIN_ATOM = re.compile(
     r"(?=[\dA-Za-z$€£₩₹¥￥])"
-    rf"(?P<pre>{_LATIN_PREFIX})?\s?"
+    rf"(?:(?<![A-Za-z])(?P<pre>{_LATIN_PREFIX}))?\s?"
     rf"(?:(?P<lo>{_NUM})(?:\s?(?P<loscale>{_LATIN_SCALE})(?![A-Za-z]))?"
     rf"\s*(?P<sep>-|–|—|~|to|à|bis)\s*(?P<pre2>{_LATIN_PREFIX})?\s?)?"
-    rf"(?P<num>{_NUM})(?:\s?(?P<scale>{_LATIN_SCALE})(?![A-Za-z]))?"
+    rf"(?P<num>{_NUM})(?:(?:\s?|-)(?P<scale>{_LATIN_SCALE})(?![A-Za-z]))?"
     rf"(?:\s?(?P<suf>{_LATIN_SUFFIX})(?![A-Za-z]))?",
     re.IGNORECASE,
 )
@@ -78,7 +78,8 @@ _BETWEEN = re.compile(
     re.IGNORECASE,
 )
 _CONVERSION_GAP = re.compile(
-    r"^\s*(?:[(（]|,\s*or\s|，\s*或)\s*(?:approximately|approx\.?|about|around|roughly|some|"
+    r"^\s*(?:[(（]|,\s*or\s|，\s*或|,\s*soit\s|,\s*umgerechnet\s|,\s*i\.e\.\s)\s*"
+    r"(?:approximately|approx\.?|about|around|roughly|some|environ|près\s+de|rund|etwa|ungefähr|"
     r"nearly|almost|or|c\.|circa|~|equivalent\s+to|equal\s+to|约合|約合|折合|约|約|合|약|およそ|約)?\s*$",
     re.IGNORECASE,
 )
@@ -315,13 +316,54 @@ def _cjk_atoms(text: str, language: str | None, lo: int, hi: int) -> list[Money]
     return found
 
 
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "ein": 1, "eine": 1, "einer": 1, "zwei": 2, "drei": 3,
+    "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7, "acht": 8, "neun": 9, "zehn": 10, "un": 1,
+    "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "sept": 7, "huit": 8, "neuf": 9,
+    "dix": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
+    "forty": 40, "fifty": 50, "hundred": 100, "elf": 11, "zwölf": 12, "fünfzehn": 15,
+    "zwanzig": 20, "dreißig": 30, "vierzig": 40, "fünfzig": 50, "hundert": 100, "onze": 11,
+    "douze": 12, "quinze": 15, "vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50,
+    "cent": 100,
+}  # fmt: skip
+# "eine Milliarde Euro", "fünf Milliarden Euro", "deux milliards d'euros", "one billion dollars".
+_WORD_ATOM = re.compile(
+    rf"(?<![\w-])(?P<word>{'|'.join(sorted(_NUMBER_WORDS, key=len, reverse=True))})\s+"
+    r"(?P<scale>milliarden|milliarde|milliards?|millionen|millions?|billions?|trillions?)\s?"
+    rf"(?P<suf>{_LATIN_SUFFIX})(?![A-Za-z])",
+    re.IGNORECASE,
+)
+_WORD_GATE = ("milliard", "million", "billion", "trillion")
+
+
+def _word_atoms(text: str, language: str | None, lo: int, hi: int) -> list[Money]:
+    lowered = text[lo:hi].lower()
+    if not any(map(lowered.__contains__, _WORD_GATE)):
+        return []
+    found: list[Money] = []
+    for m in _WORD_ATOM.finditer(text, lo, hi):
+        currency = _currency_of(None, m.group("suf"), language)
+        if currency is None:
+            continue
+        scale = _latin_scale(m.group("scale"), language)
+        value = _to_int(Decimal(_NUMBER_WORDS[m.group("word").lower()]) * scale)
+        if value >= MIN_AMOUNT:
+            found.append(
+                Money(start=m.start(), end=m.end(), low=value, high=value, currency=currency)
+            )
+    return found
+
+
 def find_amounts(
     text: str, *, language: str | None = None, start: int = 0, end: int | None = None
 ) -> list[Money]:
     """Every money amount in text[start:end], in order; parenthetical conversions folded away."""
     hi = len(text) if end is None else end
     atoms = sorted(
-        _latin_atoms(text, language, start, hi) + _cjk_atoms(text, language, start, hi),
+        _latin_atoms(text, language, start, hi)
+        + _cjk_atoms(text, language, start, hi)
+        + _word_atoms(text, language, start, hi),
         key=lambda a: a.start,
     )
     merged: list[Money] = []
@@ -337,4 +379,39 @@ def find_amounts(
         if kept and _CONVERSION_GAP.match(text[kept[-1].end : atom.start]):
             continue
         kept.append(atom)
+    if kept:
+        kept = _bare_after(text, kept, language, kept[0].end, hi)
     return kept
+
+
+# "2 milliards de dollars en 2025, contre 2,5 milliards l'an dernier", "3 milliards d'euros,
+# dont 2,5 milliards pour": a scale without a currency after a figure shares its currency.
+_BARE_SCALE = re.compile(
+    rf"(?<![\w$€£¥.,])(?P<num>{_NUM})\s?(?P<scale>milliards?|milliarden|milliarde|billions?|bn"
+    r"|millions?|millionen|mrd\.?)(?![A-Za-z])"
+    r"(?=\s*(?:[,.;:)]|$|(?:in|for|on|last|this|next|a|per|pour|en|l['’]|au|à|dans|für|im|bis"
+    r"|et|and|und|ou|or|to|contre|versus|vs)\b))",
+    re.IGNORECASE,
+)
+
+
+def _bare_after(
+    text: str, kept: list[Money], language: str | None, lo: int, hi: int
+) -> list[Money]:
+    lowered = text[lo:hi].lower()
+    if not any(w in lowered for w in ("milliard", "billion", "bn", "million", "mrd")):
+        return kept
+    out = list(kept)
+    for m in _BARE_SCALE.finditer(text, lo, hi):
+        if any(a.start < m.end() and m.start() < a.end for a in out):
+            continue
+        previous = [a for a in out if a.end <= m.start()]
+        if not previous:
+            continue
+        scale = _latin_scale(m.group("scale"), language)
+        value = _to_int(parse_number(m.group("num"), language=language) * scale)
+        if value < MIN_AMOUNT:
+            continue
+        currency = previous[-1].currency
+        out.append(Money(start=m.start(), end=m.end(), low=value, high=value, currency=currency))
+    return sorted(out, key=lambda a: a.start)

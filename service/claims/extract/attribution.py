@@ -24,12 +24,55 @@ _LIST_GAP = re.compile(
 )
 
 
+# "the Nvidia-backed cloud provider", "SoftBank-owned Arm": the name describes another company.
+_MODIFIER_AFTER = re.compile(
+    r"^-(?:backed|owned|funded|led|controlled|based|affiliated|linked)\b", re.I
+)
+# "엔비디아와 손잡고", "NVIDIAと組んで", "gemeinsam mit Nvidia": a partner, not the payer.
+_PARTNER_AFTER = re.compile(
+    r"^(?:와|과)\s?(?:손잡고|함께|협력해|공동으로)|^と(?:組んで|共同で|提携して|協力して)"
+)
+_PARTNER_BEFORE = re.compile(
+    r"(?:\b(?:together|jointly|in\s+partnership)\s+with|\bgemeinsam\s+mit|\bzusammen\s+mit"
+    r"|\ben\s+partenariat\s+avec|\baux\s+côtés\s+de|与|與|联手|聯手)\s*$",
+    re.I,
+)
+_SPENDING_NOUN_AFTER = re.compile(
+    r"^(?:['’]s)?\s+(?:capital\s+(?:spending|expenditures?|investments?)|capex|spending|outlays?)\b",
+    re.I,
+)
+# "the Stargate venture, which aims to invest $500 billion": the relative clause's subject.
+_WHICH_SPENDS = re.compile(
+    r"(?:\s+[\w-]+){0,2}\s*,?\s+(?:which|that|who)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:invest|spend|pour|build|commit|put)\w*\b[^,;]{0,30}$",
+    re.I,
+)
+
+
+_SOLD_TO = re.compile(
+    r"\b(?:sells?|sold|selling|sale\s+of|divest\w*|cède|céder|cédé|verkauf\w*)\b[^.;]{0,100}"
+    r"\b(?:to|à|an)\s+$",
+    re.I,
+)
+_FOR_AMOUNT = re.compile(
+    r"\s+(?:for|pour|für)\s+(?:about\s+|some\s+|roughly\s+|rund\s+|environ\s+)?$", re.I
+)
+
+
 def role(text: str, mention: Mention, sent_start: int) -> str:
     """normal | agent ("by X") | source (the forecaster) | target (acquired, funded, received)."""
     before = text[max(sent_start, mention.start - 60) : mention.start]
     after = text[mention.end : mention.end + 40]
     if mention.kind == "ref":
         return "normal"
+    if (
+        _MODIFIER_AFTER.match(after)
+        or _PARTNER_AFTER.match(after)
+        or _PARTNER_BEFORE.search(before)
+    ):
+        return "modifier"
+    if _SPENDING_NOUN_AFTER.match(after):
+        return "normal"  # "a forecast for hyperscaler capital spending": whose spending
     if cues.AGENT_BEFORE.search(before):
         return "agent"
     if cues.SOURCE_BEFORE.search(before) or cues.SOURCE_AFTER.match(after):
@@ -43,10 +86,59 @@ def as_spender(mention: Mention, *, explicit: bool) -> Spender:
     return Spender(kind=mention.kind, key=mention.key, explicit=explicit)
 
 
-def resolve_ref(ref: Mention, earlier: list[tuple[Mention, str]]) -> Spender | None:
-    """A back-reference ("it", "the company", "该公司") stands for the last payer named before."""
-    for mention, r in reversed(earlier):
-        if mention.end <= ref.start and mention.kind != "ref" and r != "target":
+# "the Japanese conglomerate", "le groupe américain", "der japanische Konzern": a described
+# reference names the country of the company it stands for.
+_NATIONALITY = (
+    ("JP", re.compile(r"japan|japon|日本", re.I)),
+    ("KR", re.compile(r"korea|coréen|south\s+korean|韩国|韓國|한국", re.I)),
+    ("CN", re.compile(r"chinese|chinois|chinesisch|中国", re.I)),
+    ("TW", re.compile(r"taiwan|taïwan", re.I)),
+    ("US", re.compile(r"\bU\.?S\.?\b|american|américain|amerikanisch|\bUS-", re.I)),
+    ("NL", re.compile(r"dutch|néerlandais|niederländisch", re.I)),
+    ("DE", re.compile(r"german|allemand|deutsch", re.I)),
+    ("FR", re.compile(r"french|français|französisch", re.I)),
+    ("GB", re.compile(r"british|britannique|britisch", re.I)),
+    ("CA", re.compile(r"canadian|canadien|kanadisch", re.I)),
+    ("IN", re.compile(r"indian|indien|indisch", re.I)),
+)
+
+
+_CJK_REFS = frozenset({"同社", "同グループ", "이 회사", "이회사", "동사", "회사"})
+# The topic of a Japanese or Korean sentence is marked: "ソフトバンクグループは", "삼성전자는".
+_TOPIC_AFTER = re.compile(r"(?:グループ|ホールディングス)?(?:は|는|은)")
+
+
+def _country_of(ref: Mention) -> str | None:
+    if ref.kind != "ref" or len(ref.name) < 8:
+        return None
+    return next((code for code, pattern in _NATIONALITY if pattern.search(ref.name)), None)
+
+
+def resolve_ref(
+    ref: Mention,
+    earlier: list[tuple[Mention, str]],
+    registry: Registry | None = None,
+    text: str | None = None,
+) -> Spender | None:
+    """A back-reference ("it", "the company", "该公司") stands for the last payer named before:
+    of the country it names, if it names one; a company that received money earlier is still
+    what the text is about when no payer was named."""
+    before = [(m, r) for m, r in earlier if m.end <= ref.start and m.kind != "ref"]
+    country = _country_of(ref) if registry is not None else None
+    if country is not None and registry is not None:
+        for mention, r in reversed(before):
+            company = registry.by_slug.get(mention.key) if mention.kind == "company" else None
+            if company is not None and company.country == country and r != "modifier":
+                return as_spender(mention, explicit=False)
+    if text is not None and ref.name in _CJK_REFS:
+        for mention, r in reversed(before):
+            if r in {"normal", "agent"} and _TOPIC_AFTER.match(text, mention.end):
+                return as_spender(mention, explicit=False)
+    for mention, r in reversed(before):
+        if r in {"normal", "agent"}:
+            return as_spender(mention, explicit=False)
+    for mention, r in reversed(before):
+        if r == "target":
             return as_spender(mention, explicit=False)
     return None
 
@@ -102,6 +194,22 @@ def choose(
     for m, r in mentions:
         if r == "agent" and amount.end <= m.start <= clause[1] + 40 and m.kind != "ref":
             return as_spender(m, explicit=True), True
+    for m, _ in reversed(mentions):
+        if (
+            m.kind in {"company", "unknown", "group"}
+            and m.end <= amount.start
+            and _WHICH_SPENDS.match(text, m.end, amount.start)
+        ):
+            return as_spender(m, explicit=True), True
+    # "sell a stake ... to Apollo for $11 billion": the buyer pays.
+    for m, _ in reversed(mentions):
+        if (
+            m.kind in {"company", "unknown"}
+            and m.end <= amount.start
+            and _FOR_AMOUNT.match(text, m.end, amount.start)
+            and _SOLD_TO.search(text, max(sent[0], m.start - 120), m.start)
+        ):
+            return as_spender(m, explicit=True), True
     role_of = {id(m): r for m, r in mentions}
     before = [
         (i, m) for i, (m, r) in enumerate(mentions) if m.end <= amount.start and r == "normal"
@@ -111,7 +219,7 @@ def choose(
         if id(m) in skipped:
             continue
         if m.kind == "ref":
-            resolved = resolve_ref(m, earlier() + mentions)
+            resolved = resolve_ref(m, earlier() + mentions, registry, text)
             return resolved, resolved is not None
         if m.kind == "company":
             run = listed_with(text, plain, i)
@@ -151,6 +259,19 @@ def respectively(
     for m in named:
         if all(m.key != s.key for s in seen):
             seen.append(m)
-    if len(seen) != len(amounts):
-        return None
-    return {id(a): as_spender(m, explicit=True) for a, m in zip(amounts, seen, strict=True)}
+    if len(seen) == len(amounts):
+        return {id(a): as_spender(m, explicit=True) for a, m in zip(amounts, seen, strict=True)}
+    # "A is expected to spend $X, while B and C guided to $Y and $Z, respectively": the list
+    # nearest before the last figures pairs with them; the rest are read one by one.
+    plain = [m for m, _ in mentions]
+    for i in range(len(plain) - 1, -1, -1):
+        if plain[i].kind != "company" or {id(m): r for m, r in mentions}[id(plain[i])] != "normal":
+            continue
+        run = listed_with(text, plain, i)
+        if len(run) < 2:
+            continue
+        after = [a for a in amounts if a.start >= run[-1].end]
+        if len(after) == len(run):
+            return {id(a): as_spender(m, explicit=True) for a, m in zip(after, run, strict=True)}
+        break
+    return None

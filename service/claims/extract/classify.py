@@ -7,6 +7,7 @@ own years and verbs ("$100 billion for 2025, up from $77 billion last year").
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from service.claims.extract import cues, lexicon
@@ -19,6 +20,21 @@ OUTSIDE = 300
 INVESTOR_KINDS = frozenset({"investor", "fund"})
 
 
+_GOODS_AFTER = re.compile(
+    r"\s+(?:worth\s+)?of\s+(?:[\w-]+\s+){0,2}?(?:computing|compute|chips?|GPUs?|servers?|capacity"
+    r"|power|equipment|hardware|memory|cloud|services?|electricity|energy|stock|shares)\b",
+    re.I,
+)
+# "an all-stock deal valued at about $9 billion": the price of a deal, not a valuation.
+_DEAL_BEFORE = re.compile(
+    r"\b(?:deal|transaction|acquisition|takeover|merger|offer)\s+(?:was\s+)?$", re.I
+)
+_PAID_IN_BEFORE = re.compile(r"(?:\bin|\ball)[\s-]$", re.I)
+_PAID_IN_AFTER = re.compile(r"\s+(?:and\s+stock|deal|offer|transaction|acquisition)\b", re.I)
+# Korean and Japanese put the verb, and with it "analysts expect", after every figure.
+_VERB_FINAL = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")
+
+
 class Cues:
     """The cue words of one sentence, found in one pass however many amounts ask."""
 
@@ -27,6 +43,21 @@ class Cues:
         self.start = start
         self.end = end
         self._found = lexicon.scan(text, start, end)
+        # "for $32 billion in cash", "an all-cash deal": how a price is paid, not a balance.
+        self._found["not_spend"] = [
+            (s, e)
+            for s, e in self._found["not_spend"]
+            if not (
+                text[s:e].lower() == "cash"
+                and (
+                    _PAID_IN_BEFORE.search(text, max(0, s - 5), s) or _PAID_IN_AFTER.match(text, e)
+                )
+            )
+            and not (
+                text[s:e].lower() in {"valued", "valuation"}
+                and _DEAL_BEFORE.search(text, max(0, s - 30), s)
+            )
+        ]
 
     def spans(self, label: str) -> list[tuple[int, int]]:
         return self._found[label]
@@ -99,9 +130,14 @@ def category(
         ("r_and_d", "r_and_d"),
         ("stake", "investment"),
     ):
+        if label == "acquisition" and _GOODS_AFTER.match(w.text, w.amount.end, w.sentence_end):
+            continue  # "buy $300 billion of computing power": a purchase of goods, not a company
         d = w.distance(label)
         if d is not None and d < OUTSIDE:
             return name, True
+    named = _capex_named_before(w)
+    if named is not None:
+        return named, True
     scored: list[tuple[int, str]] = []
     if target_after is not None:
         scored.append((target_after, "investment"))
@@ -129,16 +165,44 @@ def category(
     return fallback or "capex", False
 
 
+def _capex_named_before(w: Window) -> str | None:
+    """ "capital expenditure of $38 billion to $42 billion ..., up from $29.8 billion": the
+    spending noun the figures follow names them, whatever the sentence says they buy after."""
+    a = w.amount
+    before = [s for s, e in w.cues.spans("capex") if e <= a.start and s >= w.cues.start]
+    if not before:
+        return None
+    last = max(before)
+    if a.start - last > 120:
+        return None
+    ai = w.cues.spans("ai")
+    if any(last < s < a.start for s, _ in ai):
+        return None
+    if any(0 <= last - e <= 6 for _, e in ai):
+        return "ai_infrastructure"  # "AI capex", "在AI上的资本开支"
+    return "capex"
+
+
 def _estimate(w: Window, *, group: bool, prior_estimate: bool) -> bool:
     excluded = w.matches("not_estimate")
     last = w.seg[1] == w.sentence_end
-    for start, _ in w.matches("estimate_strong"):
+    verb_final = bool(_VERB_FINAL.search(w.text, w.cues.start, w.cues.end))
+    strong = w.matches("estimate_strong")
+    if verb_final:
+        # "삼성전자와 SK하이닉스는 … 각각 60조원과 30조원 … 증권가는 내다봤다": the verb after
+        # the last figure is every figure's.
+        strong = [(s, e) for s, e in w.cues.spans("estimate_strong") if s >= w.seg[0]]
+    own_guidance = w.distance("guidance", clause_only=True)
+    for start, _ in strong:
+        if own_guidance is not None and not (w.clause[0] <= start < w.clause[1]):
+            continue  # "..., analysts say, while B has guided to $Y": B's own figure
         if any(s <= start < e for s, e in excluded):
             continue
         if cues.OWN_BEFORE.search(w.text, max(0, start - 45), start):
             continue  # "raised its capex forecast": the company's own guidance
-        # After the amount only inside its clause, unless no other figure follows.
-        if start < w.amount.start or last or start < w.clause[1]:
+        # After the amount only inside its clause (or opening the next: "..., analysts say"),
+        # unless no other figure follows or the language puts its verbs last.
+        if start < w.amount.start or last or start < w.clause[1] + 3 or verb_final:
             return True
     weak = w.distance("estimate_weak")
     return weak is not None and (group or prior_estimate)
@@ -175,7 +239,7 @@ def status(
         and period.year is not None
         and period.period in {"year", "quarter", "half"}
     ):
-        if period.year < published.year:
+        if period.year < published.year - (1 if period.fiscal else 0):
             return "actual", True
         quarter_over = (
             period.period == "quarter" and period.quarter and 3 * period.quarter < published.month

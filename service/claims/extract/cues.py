@@ -40,7 +40,9 @@ NOT_SPEND = re.compile(
 
 # "$5 billion higher than ...", "raised capex by $10 billion": a difference, not a total.
 DELTA_AFTER = re.compile(
-    r"\s*(?:more|less|higher|lower|above|below|over|under)\s+than\b|\s*(?:increase|rise|jump|drop|decrease)",
+    r"\s*(?:more|less|higher|lower|above|below|over|under)\s+than\b|\s*(?:increase|rise|jump|drop|decrease)"
+    # "前年度比で約300億円多い", "전년보다 5000억원 늘어난": a difference, not a total.
+    r"|\s?(?:多い|少ない|増え|減っ|増の|減の|上回|下回|더\s|많은|적은|늘어난|줄어든|증가한|감소한)",
     _I,
 )
 DELTA_BEFORE = re.compile(
@@ -204,7 +206,10 @@ COMPARED_BEFORE = re.compile(
 OWN_BEFORE = re.compile(
     r"\b(?:its|their|the\s+company['’]s|own)\s+(?:[\w-]+\s+){0,3}$"
     r"|\b(?:prior|previous|earlier|initial|original)\s+$"
-    r"|\b(?:it|they|the\s+company)\s+(?:had\s+|has\s+|previously\s+)?$",
+    r"|\b(?:it|they|the\s+(?:[\w-]+\s+){0,2}(?:company|firm|group|giant|maker))"
+    r"\s+(?:(?:had|has|previously|initially|originally)\s+){0,2}$"
+    # "廣達則宣布，今年資本支出預估約…": a company's announcement of its own estimate.
+    r"|(?:宣布|宣佈|公布|發布|发布)[^。；，,]{0,4}[，,]?[^。；]{0,12}$",
     _I,
 )
 EARLIER_FORECAST_AFTER = re.compile(

@@ -30,6 +30,8 @@ LATIN_SCALES: dict[str, int] = {
     "crores": 10**7,
     "cr": 10**7,
     "lakh": 10**5,
+    "lakh crore": 10**12,
+    "lakh crores": 10**12,
     "lakhs": 10**5,
     "milliard": 10**9,
     "milliards": 10**9,

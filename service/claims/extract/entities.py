@@ -87,7 +87,7 @@ def matcher(registry: Registry) -> Matcher:
 
 _SUFFIX = (
     r"(?:Inc|Corp|Corporation|Co|Company|Ltd|Limited|Group|Holdings|Technologies|Technology|"
-    r"Capital|Partners|Ventures|Systems|Semiconductor|Electronics|Motors|Telecom|Networks|"
+    r"Capital|Partners|Ventures|Enterprises|Gruppe|Holding|Systems|Semiconductor|Electronics|Motors|Telecom|Networks|"
     r"Industries|Investments|Energy|Bank|AG|SE|SA|NV|PLC|plc|LLC|GmbH|AB|ASA|KK)\b\.?"
 )
 _CAP = r"[A-Z][A-Za-z0-9&'\-]*(?:\.[A-Za-z]+)?"
@@ -120,6 +120,9 @@ _SUFFIX_WORDS = (
     " Capital",
     " Partners",
     " Ventures",
+    " Enterprises",
+    " Gruppe",
+    " Holding",
     " Systems",
     " Semiconductor",
     " Electronics",
@@ -162,6 +165,32 @@ _UNKNOWN_LATIN: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
             r"[A-Z0-9.]{1,8}|[A-Z0-9]{1,6}\.[A-Z]{1,2})\)"
         ),
     ),
+)
+_EU_DESCRIPTOR_WORDS = ("fonds", "Konzern", "Autobauer", "Hersteller", "Unternehmen", "Anbieter",
+                        "Versorger", "groupe", "constructeur", "opérateur", "fabricant", "géant",
+                        "spécialiste", "équipementier", "canadien", "américain", "japonais",
+                        "néerlandais", "allemand", "chinois", "coréen", "britannique")  # fmt: skip
+# "Der Autobauer Volkswagen", "le constructeur Stellantis", "le canadien Brookfield".
+_EU_DESCRIBED_NAME = re.compile(
+    r"\b(?:[Dd](?:er|ie|as)\s+(?:[A-ZÄÖÜ][a-zäöüß]*(?:konzern|bauer|hersteller|unternehmen|anbieter"
+    r"|versorger)|Konzern|Autobauer|Hersteller|Unternehmen|Anbieter|Versorger)"
+    r"|[Ll]e\s+(?:groupe|constructeur|opérateur|fabricant|géant|spécialiste|équipementier|fonds"
+    r"|canadien|américain|japonais|néerlandais|allemand|chinois|coréen|britannique)"
+    r"(?:\s+(?:[a-zéèêàâîôûç-]+))?)\s+"
+    rf"(?P<name>{_CAP}(?:\s{_CAP}){{0,2}})"
+)
+# "Eutelsat prévoit d'investir", "Mercedes-Benz will ... investieren", "Crusoe plans to spend":
+# one capitalised word opening a sentence whose verb is spending. People's names come as two
+# words ("Andy Jassy said"), and a surname alone rarely plans to invest.
+_LEAD_NAME = re.compile(
+    r"(?P<name>[A-Z][A-Za-z0-9]*(?:-[A-Z][A-Za-z0-9]*)?)\s+(?:(?:also|now|still|will|plans?\s+to"
+    r"|intends?\s+to|aims?\s+to|expects?\s+to|is\s+set\s+to|prévoit\s+d['’]|compte|va|entend"
+    r"|souhaite|will|plant|wird|möchte|kündigte|a\s+annoncé|hat)\s*){1,2}"
+    r"(?:invest|spend|pour|inject|injecter|investir|dépenser|consacrer|seine\s+Investitionen"
+    r"|rund|mehr|bis|insgesamt)\w*"
+)
+_COMMON_NOUN = re.compile(
+    r"(?:ung|ungen|ion|ionen|heit|keit|schaft|tum|nis|ismus|ment|ments|age|ages|ité|ités)$"
 )
 _UNKNOWN_CJK = re.compile(
     r"(?<![\u4e00-\u9fff])(?P<n4>(?![该這这其等和与與及])[\u4e00-\u9fff]{2,6}?(?:集团|集團|公司|控股|银行|銀行))"
@@ -218,6 +247,12 @@ _NOT_NAMES = frozenset(
         "Indian",
         "Taiwanese",
         "AI",
+        "Die",
+        "Der",
+        "Das",
+        "Le",
+        "La",
+        "Les",
     }
 )
 _PRONOUN = re.compile(r"(?<![A-Za-z])(?:[Ii]ts?|[Tt]hey|[Tt]heir)(?![A-Za-z])")
@@ -249,6 +284,42 @@ _CJK_REF = re.compile(
     r"|(?<![尤极與与])其(?![中他它余餘实實次])|同社|同グループ|이\s?회사|동사"
 )
 _HAS_CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af]")
+# "le groupe", "l'opérateur", "le néerlandais", "der Konzern", "Der Stuttgarter Konzern",
+# "das Unternehmen", "Die Walldorfer": how French and German news refer back to a company.
+_EU_HEADS = ("groupe", "opérateur", "géant", "société", "entreprise", "constructeur", "fabricant",
+             "néerlandais", "américain", "allemand", "japonais", "chinois", "coréen", "canadien",
+             "français", "britannique", "taïwanais", "suisse", "konzern", "unternehmen",
+             "hersteller", "er ")  # fmt: skip
+_EU_REF = re.compile(
+    r"\b(?:[Ll]e|[Ll]a|[Ll]['’])\s?(?:groupe|opérateur|géant|société|entreprise|constructeur"
+    r"|fabricant|équipementier|néerlandais|américain|allemand|japonais|chinois|coréen|canadien"
+    r"|français|britannique|taïwanais|suisse)\b(?:\s+(?:américain|néerlandais|allemand|japonais"
+    r"|chinois|coréen|canadien|français|britannique|taïwanais|suisse|indien)\b)?"
+    r"(?!\s+(?:[A-Z]|de\s+[A-Z]))"
+    r"|\b[Dd](?:er|ie|as|en|em|es)\s+(?:[A-ZÄÖÜa-zäöü][a-zäöüß]+(?:er|e|en)\s+)?(?:[A-ZÄÖÜ]?[a-zäöüß]*"
+    r"(?:[Kk]onzern|[Uu]nternehmen|[Hh]ersteller|[Gg]ruppe|[Aa]utobauer|[Aa]usrüster|[Aa]nbieter"
+    r"|[Zz]ulieferer|[Vv]ersorger))\b"
+    r"|\b(?:Die|die)\s+[A-ZÄÖÜ][a-zäöü]+er\b(?=\s+(?:wollen|haben|hatten|planen|investieren|gaben|setzen|werden))"
+)
+_KO_REF = re.compile(r"(?<![가-힣])(?:회사|그룹|이\s?회사|동사)(?=[는은가이도의측])")
+# "Iliad, la maison mère de Free, ...", "Nebius, the Amsterdam-based cloud provider, ...": a
+# capitalised name opening the sentence and described in apposition is a company.
+_APPOSITION = re.compile(
+    rf"(?P<name>{_CAP}(?:\s{_CAP}){{0,2}}),\s+(?:the|a|an|la|le|l['’]|die|der|das)\s?"
+    r"(?:[\w'’-]+\s+){0,3}?(?:maison\s+mère|parent|company|firm|group|groupe|opérateur|operator"
+    r"|provider|maker|developer|Konzern|Unternehmen|Mutterkonzern|fabricant|start-?up|startup"
+    r"|spécialiste|société|entreprise|Hersteller)\b(?!['’]s)"
+)
+_OPENERS = frozenset(
+    {"However", "Meanwhile", "Separately", "Still", "Overall", "Today", "Yesterday", "Now",
+     "Also", "Instead", "Elsewhere", "Ainsi", "Toutefois", "Cependant", "Enfin", "Zudem",
+     "Außerdem", "Allerdings", "Dabei", "Damit"}
+)  # fmt: skip
+# "另外，宁德时代宣布拟…": a name opening a clause as the subject of an announcement.
+_CJK_SUBJECT = re.compile(
+    r"(?:^|(?<=[，。；：,]))(?:另外|此外|同时|同時|而|对此|對此)?[，,]?"
+    r"(?P<n>(?![该該这這其此公])[\u4e00-\u9fff]{4,6}?)(?=(?:宣布|宣佈)(?:拟|擬|将|將|计划|計劃|斥资|斥資|投资|投資))"
+)
 
 
 def find_mentions(text: str, start: int, end: int, registry: Registry) -> list[Mention]:
@@ -292,6 +363,16 @@ def find_mentions(text: str, start: int, end: int, registry: Registry) -> list[M
             name = " ".join(words)
             s = m.start("name") + m.group("name").index(name)
             found.append(Mention(start=s, end=s + len(name), kind="unknown", key=name, name=name))
+    if any(map(chunk.__contains__, _EU_DESCRIPTOR_WORDS)):
+        for m in _EU_DESCRIBED_NAME.finditer(text, start, end):
+            name = m.group("name")
+            if name.split()[0] in _NOT_NAMES or _COMMON_NOUN.search(name.split()[0]):
+                continue  # German capitalises nouns: "der Konzern Sachinvestitionen"
+            found.append(
+                Mention(
+                    start=m.start("name"), end=m.end("name"), kind="unknown", key=name, name=name
+                )
+            )
     cjk = bool(_HAS_CJK.search(chunk))
     for m in _UNKNOWN_CJK.finditer(text, start, end) if cjk else ():
         found.append(
@@ -303,7 +384,35 @@ def find_mentions(text: str, start: int, end: int, registry: Registry) -> list[M
                 name=m.group("n4"),
             )
         )
+    appositive = _APPOSITION.match(text, start, end) if ", " in chunk[:60] else None
+    if (
+        appositive is not None
+        and appositive.group("name").split()[0] not in _NOT_NAMES | _OPENERS
+        and not appositive.group("name").endswith("ly")
+    ):
+        name = appositive.group("name")
+        found.append(
+            Mention(start=start, end=start + len(name), kind="unknown", key=name, name=name)
+        )
+    if cjk and ("宣布" in chunk or "宣佈" in chunk):
+        taken = [(m.start, m.end) for m in found]
+        for m in _CJK_SUBJECT.finditer(text, start, end):
+            s, e = m.start("n"), m.end("n")
+            if not any(s < te and ts < e for ts, te in taken):
+                found.append(
+                    Mention(start=s, end=e, kind="unknown", key=m.group("n"), name=m.group("n"))
+                )
+    lead = _LEAD_NAME.match(text, start, end)
+    if lead is not None and lead.group("name") not in _NOT_NAMES | _OPENERS:
+        name = lead.group("name")
+        found.append(
+            Mention(start=start, end=start + len(name), kind="unknown", key=name, name=name)
+        )
     refs = [_PRONOUN]
+    if any(map(lowered.__contains__, _EU_HEADS)):
+        refs.append(_EU_REF)
+    if "회사" in chunk or "그룹" in chunk or "동사" in chunk:
+        refs.append(_KO_REF)
     if any(map(lowered.__contains__, _HEADS)):
         refs.append(_DESCRIBED)
     if cjk:

@@ -19,9 +19,20 @@ def _cues(joined: str) -> tuple[str, ...]:
 
 CUES: dict[str, tuple[str, ...]] = {
     "spend": _cues(
-        "出資|出资|invert*|inversi*|gasto|gastos|destinar*|pay|pays|paid|paying|invest*|"
+        "deploy|deploys|deployed|deploying|source|sourcing|procure*|procurement|采购|採購|調達|"
+        "구매|구입|achat|achats|einkauf*|beschaff*|recherche et développement|"
+        "forschung und entwicklung|has been investing|have been investing|has been spending|"
+        "forschungs- und entwicklungs*|forschungsausgaben|entwicklungsausgaben|"
+        "investitionsbudget|배정|할당|편성|getätigt|tätigen|kosten|kostet|kosteten|kosten soll|"
+        "coût|coûts|"
+        "coûtera|coûteront|will cost|would cost|"
+        "to cost|kauf*|gekauft|übernimm*|übernahm*|übernommen|rachat|rachète|racheter|acquérir|"
+        "consacr*|ausgegeben|gab|gaben|投入|투입|집행|연구개발|연구 개발|研究開発|"
+        "研究費|開発費|充て|払い込|取得|出資|出资|invert*|"
+        "inversi*|gasto|gastos|destinar*|pay|pays|paid|paying|invest*|"
         "spend*|spent|capex|cap-ex|capital expenditure*|capital spending|expenditure*|outlay*|"
-        "budget*|earmark*|allocat*|pour*|inject*|plow*|plough*|commit*|pledg*|splurge|spree|"
+        "budget*|earmark*|allocat*|pour|pours|poured|pouring|inject*|plow*|plough*|commit*|"
+        "pledg*|splurge|spree|"
         "acqui*|purchas*|buy*|bought|takeover|r&d|research and development|data center*|"
         "data centre*|build*|fund|funds|funded|funding|backing|backed|investissement*|"
         "investir|dépens*|investition*|investier*|ausgeben|ausgaben|投资|投資|投入|再投|斥资|"
@@ -29,7 +40,10 @@ CUES: dict[str, tuple[str, ...]] = {
         "買収|투자|지출|설비|인수|stake|stakes"
     ),
     "not_spend": _cues(
-        "cash|cash flow|free cash flow|short-term investments|marketable securities|borrow*|"
+        "financing|financement|finanzierung|augmentation de capital|kapitalerhöhung|유상증자|"
+        "增资|levé|lève|levée|lever|eingesammelt|sammelte|finanzierungsrunde|levée de fonds|"
+        "marché|markt|weltmarkt|marktvolumen|cash|cash flow|free cash flow|"
+        "short-term investments|marketable securities|borrow*|"
         "revenue|revenues|sales|turnover|profit|profits|income|earnings|ebitda|margin|margins|"
         "valuation|valuations|valued|market cap*|market value|market size|market share|"
         "share price|stock price|shares rose|shares fell|shares closed|post-money|pre-money|"
@@ -51,10 +65,12 @@ CUES: dict[str, tuple[str, ...]] = {
         "시설투자|시설 투자|設備投資"
     ),
     "r_and_d": _cues(
+        "forschungs- und entwicklungs*|forschungsausgaben|entwicklungsausgaben|f&e-ausgaben|"
         "r&d|research and development|research & development|recherche et développement|"
         "forschung und entwicklung|f&e|研发|研發|研究开发|研究開発|연구개발|연구 개발"
     ),
     "acquisition": _cues(
+        "kauft|kaufen|gekauft|übernimmt|übernommen|übernahm|racheter|rachète|acquérir|買下|买下|"
         "purchased|purchases|purchasing|buys|buying|agreed to buy|acquire|acquires|acquired|"
         "acquiring|acquisition|acquisitions|buyout|buy-out|takeover|take over|merger|"
         "purchase of|to buy|to purchase|bought|rachat|übernahme|übernehmen|收购|收購|并购|"
@@ -70,7 +86,9 @@ CUES: dict[str, tuple[str, ...]] = {
         "データセンター|人工知能"
     ),
     "physical": _cues(
-        "factory|factories|fab|fabs|fabrication|plant|plants|facility|facilities|"
+        "fibre|fiber|glasfaser|réseau|réseaux|netz|netze|5g|光纤|光纖|fabrik|fabriken|werk|"
+        "werke|standort|factory|factories|fab|fabs|fabrication|plant|plants|"
+        "facility|facilities|"
         "manufacturing|infrastructure|network|networks|usine|usines|werk|werke|基础设施|"
         "基礎設施|工厂|工廠|晶圆厂|產線|产线|공장|工場"
     ),
@@ -79,7 +97,10 @@ CUES: dict[str, tuple[str, ...]] = {
         "participation|入股|持股|战略投资|領投|领投|注资|注資|지분|出資"
     ),
     "estimate_strong": _cues(
-        "analyst|analysts|estimate|estimates|estimated|forecast*|projected|projection*|"
+        "증권가|내다봤|내다본|전망했|摩根士丹利|高盛|花旗|瑞银|瑞銀|大摩|券商|"
+        "morgan stanley|goldman sachs|bernstein|"
+        "jefferies|barclays|jpmorgan|bank of america|ubs|citi|analyst|analysts|estimate|"
+        "estimates|estimated|forecast*|projected|projection*|"
         "predict*|consensus|expectation|expectations|according to a report|"
         "according to research|分析师|分析師|预测|預測|预估|預估|预期|預期|估计|估計|机构预计|"
         "애널리스트|전망|추정|アナリスト|予想|試算|analystes|prévision*|analysten|prognose*|"
@@ -91,11 +112,15 @@ CUES: dict[str, tuple[str, ...]] = {
     ),
     "not_estimate": _cues(
         "than analysts|than analyst|than expected|than estimates|than estimated|than forecast|"
-        "than forecasts|than the consensus|than consensus|than what analysts"
+        "than forecasts|than the consensus|than consensus|than what analysts|told analysts|"
+        "with analysts|to analysts|briefing analysts"
     ),
     "guidance": _cues("guidance|guide|guided|outlook|指引|가이던스"),
     "planned": _cues(
-        "planea|prevé|invertirá|destinará|previsto|prevede|investirà|plan*|will|would|intend*|"
+        "investira|investiront|va injecter|vont investir|wollen|soll|sollen|見込む|"
+        "투자한다|투입한다|투자할|"
+        "투입할|planea|prevé|invertirá|destinará|previsto|prevede|investirà|plan*|will|would|"
+        "intend*|"
         "aim|aims|expect|expects|pledg*|commit*|budget*|earmark*|allocat*|set to|set aside|"
         "announc*|unveil*|propos*|to invest|to spend|to pour|to inject|to build|to acquire|"
         "to buy|to make|is spending|is investing|are spending|are investing|agreement|agreed|"
@@ -104,7 +129,13 @@ CUES: dict[str, tuple[str, ...]] = {
         "예정|방침|計画|予定|方針"
     ),
     "actual": _cues(
-        "invirtió|gastó|ha investito|spent|invested|has invested|already|previously|initial|"
+        "だった|였다|이었다|has been investing|have been investing|has been spending|beliefen|"
+        "belief|beläuft|lagen|erreichte|erreichten|てきた|過去|过去|지난|déjà réalisé|"
+        "a réalisé|ont réalisé|déjà|bereits|이미|a investi|"
+        "a dépensé|a consacré|a injecté|ont investi|investierte|"
+        "investierten|ausgegeben|hatte|gab|gaben|払い込んだ|既に|すでに|支出した|썼|투입됐|"
+        "투입했|들였|invirtió|gastó|"
+        "ha investito|spent|invested|has invested|already|previously|initial|"
         "totaled|totalled|amounted|came in|reported|was|were|rose to|fell to|increased to|"
         "paid|财报显示|財報顯示|已经|已|累计|累計|实际|實際|同比|环比|環比|花费了|投入了|"
         "집행했|투자했|実績|投じた|計上"

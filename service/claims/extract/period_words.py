@@ -38,6 +38,10 @@ ORD = {
     "zweiten": 2,
     "dritten": 3,
     "vierten": 4,
+    "march": 1,
+    "june": 2,
+    "september": 3,
+    "december": 4,
 }
 MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 N = (
@@ -45,16 +49,18 @@ N = (
     r"|deux|trois|quatre|cinq|zwei|drei|vier|fünf)"
 )
 CJKN = r"(?:\d{1,2}|[一二两三四五六七八九十]{1,2})"
+APPROX = r"(?:about|roughly|around|nearly|some|approximately|almost)"
 
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "multi_year",
         re.compile(
             rf"\b(?:over|in|during|within|for|across)\s+the\s+(?:next|coming|following|past|last)\s+"
-            rf"(?:{N}\s+)?(?:\w+\s+)?years?\b|\bover\s+(?:the\s+)?{N}\s+years\b|\bover\s+the\s+years\b"
+            rf"(?:{N}\s+)?(?:\w+\s+)?years?\b|\bover\s+(?:the\s+)?(?:{APPROX}\s+)?{N}\s+years\b"
+            rf"|\bover\s+the\s+years\b"
             rf"|\b{N}-year\b|\bmulti-?year\b|\bau\s+cours\s+des\s+{N}\s+prochaines\s+années"
             rf"|\bsur\s+{N}\s+ans\b|\bin\s+den\s+(?:nächsten|kommenden)\s+{N}\s+Jahren"
-            rf"|(?:未来|今后|今後|接下来|往后)\s?{CJKN}\s?年|(?<!\d){CJKN}\s?年(?:内|間|间|里|中)"
+            rf"|(?:未来|未來|今后|今後|接下来|接下來|往后|往後)\s?{CJKN}\s?年|(?<!\d){CJKN}\s?年(?:内|間|间|里|中)"
             rf"|(?<!\d){CJKN}年(?=(?:再|共|累计)?(?:投|投入|投资|斥资))|향후\s?{CJKN}\s?년|(?<!\d){CJKN}\s?년간"
             rf"|\ben\s+los\s+próximos\s+{N}\s+años|\bnei\s+prossimi\s+{N}\s+anni",
             re.IGNORECASE,
@@ -72,6 +78,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "cumulative",
         re.compile(
             r"\b(?:already|to\s+date|so\s+far|cumulative(?:ly)?|since\s+(?:its\s+)?(?:founding|inception|20\d\d))\b"
+            r"|\b(?:depuis\s+(?:sa\s+(?:création|fondation)|(?:19|20)\d\d)|seit\s+(?:der\s+Gründung|(?:19|20)\d\d)|bereits)\b"
             r"|累计|累計|迄今|至今|누적|これまで",
             re.IGNORECASE,
         ),
@@ -84,10 +91,12 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"(?P<qf2>fiscal[\s-]+)?quarter(?:\s+(?:of\s+)?(?P<qf3>fiscal\s+(?:year\s+)?)?(?P<qy>20\d\d))?"
             r"|\b(?P<qf4>F)?Q(?P<qn>[1-4])(?:\s?(?:FY\s?)?['‘’]?(?P<qy2>(?:20)?\d\d)\b)?"
             r"|\b(?P<qn2>[1-4])Q\s?(?P<qy3>(?:20)?\d\d)?\b"
+            r"|(?P<qy5>20\d\d)\s?(?:财年|財年|财政年度|財政年度)\s?第?(?P<qn4>[一二三四1-4])\s?(?:季度|季)"
             r"|(?:(?P<qy4>20\d\d)\s?年?\s?)?第?(?P<qn3>[一二三四1-4１-４])\s?(?P<qf5>财|財)?(?:季度|季|四半期|분기)"
             r"|(?P<qctx>当季|本季度|该季度|這季|当期|이번\s?분기)"
             r"|\b(?P<qfr>premier|deuxième|second|troisième|quatrième)\s+trimestre"
-            r"|\b(?P<qde>ersten|zweiten|dritten|vierten)\s+Quartal",
+            r"|\b(?P<qde>ersten|zweiten|dritten|vierten)\s+Quartal"
+            r"|\bthe\s+(?P<qmon>March|June|September|December)(?:-ended)?\s+quarter\b",
             re.IGNORECASE,
         ),
     ),
@@ -106,6 +115,10 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"\b(?:fiscal|financial)(?:\s+year)?\s+(?P<fy>20\d\d|\d\d)\b|\bFY\s?['‘’]?(?P<fy2>(?:20)?\d\d)\b"
             r"|(?P<fy3>20\d\d)\s?(?:财年|財年|财政年度|會計年度|会计年度|年度|회계연도|사업연도)"
             r"|\b(?:exercice|Geschäftsjahr)\s+(?P<fy4>20\d\d)"
+            r"|(?P<fy5>20\d\d)\s?年\s?\d{1,2}\s?月期"
+            r"|\b(?P<freleu>(?:vergangenen|abgelaufenen|letzten|laufenden|aktuellen|kommenden|nächsten)\s+Geschäftsjahr"
+            r"|l['’]exercice\s+(?:précédent|écoulé|en\s+cours|prochain)"
+            r"|the\s+(?:just[\s-]ended\s+fiscal\s+year|fiscal\s+year\s+that\s+(?:just\s+)?ended))"
             r"|\b(?P<frel>this|the\s+current|next|the\s+coming|last|the\s+previous|the\s+prior)\s+fiscal\s+year"
             r"|(?P<frelcjk>今年度|本年度|来年度|次年度|前年度|昨年度|本财年|本財年|下一财年|下个财年|上一财年|上个财年|今期|来期)",
             re.IGNORECASE,
@@ -129,7 +142,6 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"(?<![\d.$€£/-])(?<!\d,)(?P<y>(?:19[89]|20\d)\d)(?![\d%])(?!\s?年\s?\d{1,2}\s?月)(?!\s?년\s?\d{1,2}\s?월)"
             r"(?!\s?(?:[亿億万萬억조兆千百元円원]|billion|million|trillion|bn|mn|milliard|Milliard|Mrd))"
-            r"(?!\s?[年년]\s?(?:前|以前|까지|まで))"
         ),
     ),
 ]
@@ -151,6 +163,21 @@ REL = {
     "上一财年": -1,
     "上个财年": -1,
     "今期": 0,
+    "vergangenen geschäftsjahr": -1,
+    "abgelaufenen geschäftsjahr": -1,
+    "letzten geschäftsjahr": -1,
+    "laufenden geschäftsjahr": 0,
+    "aktuellen geschäftsjahr": 0,
+    "kommenden geschäftsjahr": 1,
+    "nächsten geschäftsjahr": 1,
+    "l'exercice précédent": -1,
+    "l'exercice écoulé": -1,
+    "l'exercice en cours": 0,
+    "l'exercice prochain": 1,
+    "the just-ended fiscal year": -1,
+    "the just ended fiscal year": -1,
+    "the fiscal year that ended": -1,
+    "the fiscal year that just ended": -1,
     "来期": 1,
     "este año": 0,
     "el próximo año": 1,
@@ -210,7 +237,10 @@ REL = {
 # "by 2030" is a deadline, "in 2022" inside a date is when something was said: neither is
 # the span the money covers.
 NOT_A_PERIOD_BEFORE = re.compile(
-    r"(?:\bby|\buntil|\bbefore|\bsince|\bthrough|\bthru|\bbis|\bjusqu['’](?:en|à)|\bd['’]ici)"
+    r"(?:\bby|\buntil|\bbefore|\bsince|\bthrough|\bthru|\bbis|\bjusqu['’](?:en|à)|\bd['’]ici(?:\s+(?:à|a|fin))?"
+    r"|\bcompletion\s+in|\bcompleted?\s+in|\boperational\s+in|\bonline\s+in|\bvon|\bab"
+    r"|\b(?:starting|beginning|begins?|starts?|breaking\s+ground|break\s+ground|opening|opens?"
+    r"|launch(?:ing|es)?|à\s+partir\s+de|dès|ab\s+dem\s+Jahr)(?:\s+in)?)"
     r"(?:\s+(?:the\s+)?(?:end|close)\s+of|\s+Ende|\s+(?:la\s+)?fin)?\s*$"
     rf"|(?:{MONTHS}|\d{{1,2}}\s+{MONTHS})\s*(?:\d{{1,2}},?\s*)?$"
     r"|(?<![高低大小多少等])[于於]$|(?:到|至|截至|截止)\s*$",
@@ -234,6 +264,9 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "至今",
         "누적",
         "これまで",
+        "depuis",
+        "seit",
+        "bereits",
     ),
     "quarter": (
         "quarter",
@@ -270,6 +303,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "사업연도",
         "exercice",
         "geschäftsjahr",
+        "月期",
     ),
     "year": (
         "año",
@@ -289,3 +323,13 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     ),
     "year_number": ("19", "20"),
 }
+
+# "2026년까지", "2030年まで", "2030年前": a deadline, not the year the money belongs to.
+DEADLINE_AFTER = re.compile(r"\s?[年년]\s?(?:前|以前|까지|まで|末까지|말까지|末まで)")
+# Japanese 年度 are named by the calendar year in which they begin: 今年度 in May 2025 is 2025年度.
+START_NAMED = frozenset({"今年度", "本年度", "来年度", "次年度", "前年度", "昨年度"})
+# "全年" after "2024年业绩" or "去年財報" is that year, not the publication year.
+FULL_YEAR_BEFORE = re.compile(
+    r"(?:(?P<y>20\d\d)\s?年(?![\d度])|(?P<rel>去年|今年|上年|明年))(?!.*(?:20\d\d\s?年(?![\d度])|去年|今年|上年|明年))",
+    re.S,
+)

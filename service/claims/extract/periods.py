@@ -25,6 +25,7 @@ class PeriodMention(msgspec.Struct, frozen=True, kw_only=True):
     rel: int | None = None
     quarter: int | None = None
     fiscal: bool = False
+    start_named: bool = False
 
 
 class Period(msgspec.Struct, frozen=True, kw_only=True):
@@ -84,15 +85,22 @@ def find_periods(
     return sorted(found, key=lambda p: p.start)
 
 
+_COMPARISON_AFTER = re.compile(r"\s?度?(?:比|대비|比べ|と比べ)")
+
+
 def _mention(kind: str, m: re.Match[str], text: str) -> PeriodMention | None:
     g = m.groupdict()
     s, e = m.start(), m.end()
+    if (g.get("frelcjk") or g.get("relcjk")) and _COMPARISON_AFTER.match(text, e):
+        return None
     if kind == "multi_year_range":
         return PeriodMention(start=s, end=e, kind="multi_year")
     if kind in {"multi_year", "cumulative", "quarter_context"}:
         return PeriodMention(start=s, end=e, kind=kind)
     if kind == "quarter":
-        fiscal = any(g.get(k) for k in ("qf1", "qf2", "qf3", "qf4", "qf5"))
+        fiscal = any(g.get(k) for k in ("qf1", "qf2", "qf3", "qf4", "qf5", "qy5"))
+        if g.get("qn3") and text[s - 1 : s] in {"前", "后", "後"}:
+            return None  # "前三季": the first three quarters, no one quarter
         if g.get("qctx"):
             return PeriodMention(start=s, end=e, kind="quarter_context")
         raw = (
@@ -102,12 +110,14 @@ def _mention(kind: str, m: re.Match[str], text: str) -> PeriodMention | None:
             or g.get("qn3")
             or g.get("qfr")
             or g.get("qde")
+            or g.get("qmon")
+            or g.get("qn4")
         )
         key = (raw or "").lower()
         quarter = words.ORD.get(key)
         if quarter is None:
             return None
-        y = g.get("qy") or g.get("qy2") or g.get("qy3") or g.get("qy4")
+        y = g.get("qy") or g.get("qy2") or g.get("qy3") or g.get("qy4") or g.get("qy5")
         rel = words.REL.get(_norm(g["qrel"])) if g.get("qrel") else None
         if g.get("qrel") and fiscal:
             rel = rel or 0
@@ -133,21 +143,39 @@ def _mention(kind: str, m: re.Match[str], text: str) -> PeriodMention | None:
     if kind == "fiscal_year":
         if g.get("frelcjk"):
             rel = words.REL[g["frelcjk"]]
+            return PeriodMention(
+                start=s,
+                end=e,
+                kind="fiscal_year",
+                rel=rel,
+                fiscal=True,
+                start_named=g["frelcjk"] in words.START_NAMED,
+            )
+        if g.get("freleu"):
+            rel = words.REL.get(_norm(g["freleu"]).removeprefix("im "), 0)
             return PeriodMention(start=s, end=e, kind="fiscal_year", rel=rel, fiscal=True)
         if g.get("frel"):
             return PeriodMention(
                 start=s, end=e, kind="fiscal_year", rel=words.REL[_norm(g["frel"])], fiscal=True
             )
-        y = g.get("fy") or g.get("fy2") or g.get("fy3") or g.get("fy4")
+        y = g.get("fy") or g.get("fy2") or g.get("fy3") or g.get("fy4") or g.get("fy5")
         return PeriodMention(start=s, end=e, kind="fiscal_year", year=_year2(y or "0"), fiscal=True)
     if g.get("reles"):
         return PeriodMention(start=s, end=e, kind="year", rel=words.REL[_norm(g["reles"])])
+    if g.get("relcjk") == "全年":
+        before = words.FULL_YEAR_BEFORE.search(text, max(0, s - 60), s)
+        if before is not None and before.group("y"):
+            return PeriodMention(start=s, end=e, kind="year", year=int(before.group("y")))
+        if before is not None:
+            return PeriodMention(start=s, end=e, kind="year", rel=words.REL[before.group("rel")])
     if g.get("rel") or g.get("relcjk"):
         return PeriodMention(
             start=s, end=e, kind="year", rel=words.REL[_norm(g.get("rel") or g["relcjk"])]
         )
-    if words.NOT_A_PERIOD_BEFORE.search(text, max(0, s - 16), s):
-        return None
+    if words.NOT_A_PERIOD_BEFORE.search(text, max(0, s - 24), s) or words.DEADLINE_AFTER.match(
+        text, e
+    ):
+        return PeriodMention(start=s, end=e, kind="deadline")
     return PeriodMention(start=s, end=e, kind="year", year=int(g["y"]))
 
 
@@ -173,6 +201,8 @@ def resolve(
 ) -> Period:
     """What a mention means for a spender whose fiscal year ends in `fy_end_month`."""
     kind = mention.kind
+    if kind == "deadline":
+        return Period(period=None, year=None, quarter=None, fiscal=False)
     if kind in {"multi_year", "cumulative"}:
         return Period(period="multi_year", year=None, quarter=None, fiscal=False)
     if kind == "quarter_context":
@@ -185,6 +215,8 @@ def resolve(
         year = mention.year
         if mention.rel is not None:
             year = fiscal_year_of(published, fy_end_month) + mention.rel if published else None
+            if year is not None and mention.start_named and fy_end_month != 12:
+                year -= 1
         return Period(period="year", year=year, quarter=None, fiscal=True)
     if kind in {"quarter", "half"}:
         year = mention.year

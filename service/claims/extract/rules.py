@@ -22,9 +22,13 @@ from service.claims.extract.periods import Period, find_periods
 from service.claims.extract.sentences import clause_breaks, clause_of, sentences
 from service.companies.registry import Registry, load_registry
 
-VERSION = "1.1.0"
+VERSION = "1.5.0"
 
 _PARAGRAPH = re.compile(r"[^\n]+")
+
+_YEAR_BEFORE = re.compile(
+    r"a\s+year\s+(?:earlier|ago|before)|the\s+(?:previous|prior)\s+year", re.I
+)
 
 # How far back (in sentences) a spender named earlier still carries over.
 CARRY_SENTENCES = 3
@@ -49,7 +53,7 @@ def extract(
         if not amounts:
             continue
         sentence_cues = classify.Cues(text, s, e)
-        if not sentence_cues.spans("spend"):
+        if not sentence_cues.spans("spend") and not _continues(sentence_cues, claims, si):
             continue
         claims.extend(
             _sentence_claims(
@@ -126,7 +130,7 @@ def _sentence_claims(
         if not classify.is_spending(w):
             continue
         explicit = True
-        if paired is not None:
+        if paired is not None and id(amount) in paired:
             spender: attribution.Spender | None = paired[id(amount)]
         else:
             spender, explicit = attribution.choose(
@@ -165,8 +169,10 @@ def _sentence_claims(
         candidates = [
             p
             for p in sent_periods
-            if p.kind != "cumulative" or w.distance("actual", clause_only=True) is not None
+            if p.kind != "deadline"
+            and (p.kind != "cumulative" or w.distance("actual", clause_only=True) is not None)
         ]
+        earlier_forecast = False
         mention = classify.pick_period(w, candidates, sent)
         baseline = bool(
             cues.BASELINE_BEFORE.search(text, max(seg[0], amount.start - 40), amount.start)
@@ -182,6 +188,20 @@ def _sentence_claims(
             else None,
         )
         if (
+            mention is not None
+            and prev_period is not None
+            and prev_period.period in {"quarter", "half"}
+            and prev_period.year is not None
+            and _YEAR_BEFORE.fullmatch(text, mention.start, mention.end)
+        ):
+            # "$22.6 billion in the quarter, up from $14.9 billion a year earlier"
+            period = Period(
+                period=prev_period.period,
+                year=prev_period.year - 1,
+                quarter=prev_period.quarter,
+                fiscal=prev_period.fiscal,
+            )
+        if (
             mention is None
             and baseline
             and prev_period
@@ -190,11 +210,30 @@ def _sentence_claims(
         ):
             # "up from $77 billion": last year's figure, unless it is an earlier forecast of
             # the same year ("up from the $75 billion it forecast in February").
-            earlier_forecast = cues.EARLIER_FORECAST_AFTER.match(text, amount.end, clause[1])
+            earlier_forecast = bool(
+                cues.EARLIER_FORECAST_AFTER.match(text, amount.end, clause[1])
+                or _PRIOR_FORECAST_BEFORE.search(text, max(s, amount.start - 50), amount.start)
+                or _PREVIOUSLY_AFTER.match(text, amount.end, e)
+            )
             year = prev_period.year if earlier_forecast else prev_period.year - 1
             period = Period(period="year", year=year, quarter=None, fiscal=prev_period.fiscal)
         elif mention is None and not sent_periods:
-            period = _carried_period(claims + out, si) or period
+            carried = _carried_period(claims + out, si)
+            if carried is not None and (
+                _invested_in(text, amount, roles, clause) is not None
+                or w.distance("acquisition") is not None
+            ):
+                carried = None  # a stake or a purchase is a deal, not part of a year's budget
+            if (
+                carried is not None
+                and published is not None
+                and carried.year is not None
+                and carried.year < published.year
+                and w.distance("planned") is not None
+                and w.distance("actual") is None
+            ):
+                carried = None  # "will invest 20조 in a plant" after last year's figure
+            period = carried or period
         prior_estimate = any(
             c.out.status == "estimate" for c in claims + out if c.sentence >= si - 2
         )
@@ -208,6 +247,9 @@ def _sentence_claims(
         )
         if _expected_of_spender(text, roles, spender, amount):
             status, status_said = "estimate", True
+        if earlier_forecast and out:
+            # The figure a forecast was raised from is the same kind of figure as the new one.
+            status = out[-1].out.status
         target_after = _invested_in(text, amount, roles, clause)
         investor = bool(company and company.kind.lower() in classify.INVESTOR_KINDS)
         fallback = next(
@@ -225,6 +267,9 @@ def _sentence_claims(
             cues.FOR_NAME_AFTER.match(text, amount.end, min(e, amount.end + 60))
         ):
             category, category_said = "acquisition", True
+        if category == "acquisition" and period.period == "year" and not period.fiscal:
+            # A purchase price belongs to the year of the deal but covers no span of time.
+            period = Period(period=None, year=period.year, quarter=None, fiscal=False)
         confidence = 0.92
         confidence *= 1.0 if spender.explicit else 0.85
         confidence *= 0.8 if spender.kind == "unknown" else 1.0
@@ -255,6 +300,18 @@ def _sentence_claims(
         )
         prev_period = period
     return out
+
+
+# "up from its prior forecast of $85 billion": the same year's earlier plan.
+_PRIOR_FORECAST_BEFORE = re.compile(
+    r"\b(?:prior|previous|earlier|initial|original)\s+(?:forecast|guidance|estimate|outlook"
+    r"|projection|plan|target|range)\s+(?:of\s+)?(?:about\s+|around\s+|roughly\s+)?$",
+    re.I,
+)
+# "to $527 billion, from $465 billion previously": an earlier forecast of the same year.
+_PREVIOUSLY_AFTER = re.compile(
+    r"\s*,?\s*(?:previously|earlier|before|auparavant|zuvor|bisher)\b", re.I
+)
 
 
 def _carried(
@@ -291,13 +348,29 @@ def _carried(
 
 
 def _carried_period(claims: list[Claim], si: int) -> Period | None:
-    """A sentence with no time of its own continues the previous sentence's year."""
-    for c in reversed(claims):
-        if c.sentence < si - 1:
-            return None
-        if c.sentence == si - 1 and c.out.period == "year" and c.out.year is not None:
-            return Period(period="year", year=c.out.year, quarter=None, fiscal=c.out.fiscal)
+    """A sentence with no time of its own continues the period of the previous sentence's
+    main (first) figure: "其中…", "of which…", a breakdown by business."""
+    for c in claims:
+        if (
+            c.sentence == si - 1
+            and c.out.period in {"year", "quarter", "half"}
+            and c.out.year is not None
+        ):
+            return Period(
+                period=c.out.period, year=c.out.year, quarter=c.out.quarter, fiscal=c.out.fiscal
+            )
     return None
+
+
+def _continues(sentence_cues: classify.Cues, claims: list[Claim], si: int) -> bool:
+    """ "It had previously projected $60 billion to $65 billion.": a forecast with no spending
+    word of its own, right after a sentence with a claim, is about the same spending."""
+    return bool(
+        claims
+        and claims[-1].sentence == si - 1
+        and (sentence_cues.spans("estimate_strong") or sentence_cues.spans("guidance"))
+        and not sentence_cues.spans("not_spend")
+    )
 
 
 def _expected_of_spender(

@@ -65,7 +65,7 @@ _END = re.compile(
 )
 _WORD_BEFORE = re.compile(r"([A-Za-z.]+)$")
 _CLAUSE_BREAK = re.compile(
-    r"[;；:：，]|,(?!\d{3})|\s[–—-]\s|\s[–—]|[–—]\s"
+    r"[;；:：，]|,(?!\d)|\s[–—-]\s|\s[–—]|[–—]\s"
     r"|\b(?:while|whereas|but|versus|vs\.?|compared\s+(?:with|to)|up\s+from|down\s+from|"
     r"dwarfing|which)\b",
     re.IGNORECASE,
