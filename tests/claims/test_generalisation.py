@@ -272,3 +272,29 @@ def test_korean_forecast_verb_covers_every_figure() -> None:
         language="ko",
     )
     assert {c.status for c in found} == {"estimate"}
+
+
+def test_a_past_comparison_figure_is_actual_unless_it_was_guidance() -> None:
+    spent = claims("腾讯表示今年资本开支将低于此前预期，但仍将高于2024年的767亿元。", language="zh")
+    assert [(c.year, c.status) for c in spent] == [(2024, "actual")]
+    guided = claims(
+        "Meta is expected to spend $60 billion this year versus previous guidance of $38 billion.",
+        published=date(2025, 1, 24),
+    )
+    assert {(c.amount_low, c.status) for c in guided} >= {(38 * 10**9, "planned")}
+
+
+def test_a_breakdown_sentence_without_a_spending_word() -> None:
+    found = claims(
+        "삼성전자는 지난해 시설투자에 50조원을 집행했다. 이 중 반도체 부문이 45조원을 차지했다.",
+        language="ko",
+    )
+    assert {(c.amount_low, c.year) for c in found} == {(50 * 10**12, 2024), (45 * 10**12, 2024)}
+
+
+def test_a_comparative_is_not_part_of_a_company_name() -> None:
+    found = claims(
+        "花旗预计，阿里巴巴未来三年的AI资本开支将达到4800亿元，高于公司此前宣布的3800亿元。",
+        language="zh",
+    )
+    assert {spender(c) for c in found} == {"alibaba"}

@@ -123,7 +123,7 @@ def resolve_ref(
     """A back-reference ("it", "the company", "该公司") stands for the last payer named before:
     of the country it names, if it names one; a company that received money earlier is still
     what the text is about when no payer was named."""
-    before = [(m, r) for m, r in earlier if m.end <= ref.start and m.kind != "ref"]
+    before = [(m, r) for m, r in earlier if m.end <= ref.start and m.kind not in {"ref", "public"}]
     country = _country_of(ref) if registry is not None else None
     if country is not None and registry is not None:
         for mention, r in reversed(before):
@@ -192,7 +192,11 @@ def choose(
     """
     plain = [m for m, _ in mentions]
     for m, r in mentions:
-        if r == "agent" and amount.end <= m.start <= clause[1] + 40 and m.kind != "ref":
+        if (
+            r == "agent"
+            and amount.end <= m.start <= clause[1] + 40
+            and m.kind not in {"ref", "public"}
+        ):
             return as_spender(m, explicit=True), True
     for m, _ in reversed(mentions):
         if (
@@ -218,6 +222,8 @@ def choose(
     for i, m in reversed(before):
         if id(m) in skipped:
             continue
+        if m.kind == "public":
+            return None, True
         if m.kind == "ref":
             resolved = resolve_ref(m, earlier() + mentions, registry, text)
             return resolved, resolved is not None

@@ -221,6 +221,18 @@ def status(
     baseline: bool,
 ) -> tuple[str, bool]:
     """(status, whether a word in the text said so)."""
+    if (
+        baseline
+        and published is not None
+        and period.year is not None
+        and period.year < published.year - (1 if period.fiscal else 0)
+        and not any(
+            w.clause[0] <= st and e <= w.amount.start
+            for label in ("guidance", "estimate_strong")
+            for st, e in w.cues.spans(label)
+        )
+    ):
+        return "actual", True  # "higher than the $77 billion of 2024", not "previous guidance"
     if not any(w.matches(label) for label in _STATUS_LABELS):
         # "A and B are expected to spend $X and $Y": the verb sits before the first figure.
         w = Window(w.cues, w.amount, w.clause, (w.cues.start, w.seg[1]))

@@ -119,7 +119,9 @@ ACTUAL = re.compile(
 )
 BASELINE_BEFORE = re.compile(
     r"(?:\b(?:up|down|leap|jump|increase|rise)\s+from|\bfrom|\bversus|\bvs\.?|\bcompared\s+(?:with|to)"
-    r"|\bprevious|\bprior|\bcontre|\bgegenüber)\b(?:\s+\w+){0,3}\s*$",
+    r"|\bprevious|\bprior|\bcontre|\bgegenüber)\b(?:\s+\w+){0,3}\s*$"
+    # "仍将高于2024年的767亿元": the figure compared with.
+    r"|(?:高于|低于|高於|低於|多于|少于|超过上年的|較上年的|较上年的)[^，。；,]{0,8}$",
     _I,
 )
 COLLECTIVE = re.compile(
@@ -209,7 +211,8 @@ OWN_BEFORE = re.compile(
     r"|\b(?:it|they|the\s+(?:[\w-]+\s+){0,2}(?:company|firm|group|giant|maker))"
     r"\s+(?:(?:had|has|previously|initially|originally)\s+){0,2}$"
     # "廣達則宣布，今年資本支出預估約…": a company's announcement of its own estimate.
-    r"|(?:宣布|宣佈|公布|發布|发布)[^。；，,]{0,4}[，,]?[^。；]{0,12}$",
+    r"|(?:宣布|宣佈|公布|發布|发布)[^。；，,]{0,4}[，,]?[^。；]{0,12}$"
+    r"|(?:此前|之前|先前|早前|原先|原本|以前)\s*$",
     _I,
 )
 EARLIER_FORECAST_AFTER = re.compile(

@@ -166,15 +166,17 @@ _UNKNOWN_LATIN: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
         ),
     ),
 )
-_EU_DESCRIPTOR_WORDS = ("fonds", "Konzern", "Autobauer", "Hersteller", "Unternehmen", "Anbieter",
-                        "Versorger", "groupe", "constructeur", "opérateur", "fabricant", "géant",
+_EU_DESCRIPTOR_WORDS = ("start-up", "société", "firme", "licorne", "fonds", "Konzern",
+                        "Autobauer", "Hersteller", "Unternehmen", "Anbieter", "Versorger",
+                        "groupe", "constructeur", "opérateur", "fabricant", "géant",
                         "spécialiste", "équipementier", "canadien", "américain", "japonais",
                         "néerlandais", "allemand", "chinois", "coréen", "britannique")  # fmt: skip
 # "Der Autobauer Volkswagen", "le constructeur Stellantis", "le canadien Brookfield".
 _EU_DESCRIBED_NAME = re.compile(
     r"\b(?:[Dd](?:er|ie|as)\s+(?:[A-ZÄÖÜ][a-zäöüß]*(?:konzern|bauer|hersteller|unternehmen|anbieter"
     r"|versorger)|Konzern|Autobauer|Hersteller|Unternehmen|Anbieter|Versorger)"
-    r"|[Ll]e\s+(?:groupe|constructeur|opérateur|fabricant|géant|spécialiste|équipementier|fonds"
+    r"|[Ll][ae]\s+(?:groupe|constructeur|opérateur|fabricant|géant|spécialiste|équipementier|fonds"
+    r"|start-up|société|firme|entreprise|licorne"
     r"|canadien|américain|japonais|néerlandais|allemand|chinois|coréen|britannique)"
     r"(?:\s+(?:[a-zéèêàâîôûç-]+))?)\s+"
     rf"(?P<name>{_CAP}(?:\s{_CAP}){{0,2}})"
@@ -183,17 +185,21 @@ _EU_DESCRIBED_NAME = re.compile(
 # one capitalised word opening a sentence whose verb is spending. People's names come as two
 # words ("Andy Jassy said"), and a surname alone rarely plans to invest.
 _LEAD_NAME = re.compile(
-    r"(?P<name>[A-Z][A-Za-z0-9]*(?:-[A-Z][A-Za-z0-9]*)?)\s+(?:(?:also|now|still|will|plans?\s+to"
+    r"(?P<name>[A-Z][A-Za-z0-9]*(?:-[A-Z][A-Za-z0-9]*)?)\s+(?:(?:(?:also|now|still|will|plans?\s+to"
     r"|intends?\s+to|aims?\s+to|expects?\s+to|is\s+set\s+to|prévoit\s+d['’]|compte|va|entend"
     r"|souhaite|will|plant|wird|möchte|kündigte|a\s+annoncé|hat)\s*){1,2}"
     r"(?:invest|spend|pour|inject|injecter|investir|dépenser|consacrer|seine\s+Investitionen"
     r"|rund|mehr|bis|insgesamt)\w*"
+    # With no auxiliary, only a finite spending verb: "Prologis prévoit", "Crusoe invests".
+    r"|(?:prévoit|pledged|pledges|commits|committed|invests|invested|investit|investiert"
+    r"|spends|promet|dépense)\b)"
 )
 _COMMON_NOUN = re.compile(
     r"(?:ung|ungen|ion|ionen|heit|keit|schaft|tum|nis|ismus|ment|ments|age|ages|ité|ités)$"
 )
 _UNKNOWN_CJK = re.compile(
-    r"(?<![\u4e00-\u9fff])(?P<n4>(?![该這这其等和与與及])[\u4e00-\u9fff]{2,6}?(?:集团|集團|公司|控股|银行|銀行))"
+    r"(?<![\u4e00-\u9fff])(?P<n4>(?![该這这其等和与與及])(?!高于|低于|高於|低於|较|較|比|对|對|向|由|从|從)"
+    r"[\u4e00-\u9fff]{2,6}?(?:集团|集團|公司|控股|银行|銀行))"
     r"(?=[\u4e00-\u9fff]{0,4}(?:计划|將|将|拟|宣布|投资|投入|斥资|规划|表示|预计))"
 )
 _NOT_NAMES = frozenset(
@@ -315,6 +321,21 @@ _OPENERS = frozenset(
      "Also", "Instead", "Elsewhere", "Ainsi", "Toutefois", "Cependant", "Enfin", "Zudem",
      "Außerdem", "Allerdings", "Dabei", "Damit"}
 )  # fmt: skip
+# "中華電信今年資本支出…", "光寶科則預估今年…": a name opening a sentence about its own
+# spending. Registry names win where they overlap; roles and forecasters are not names.
+_CJK_LEAD = re.compile(
+    r"(?<![\u4e00-\u9fffA-Za-z0-9])(?P<n>(?!(?:分析師|分析师|法人|外資|外资|投資人|投资人|董事長|董事长|總經理"
+    r"|总经理|執行長|执行长|公司|集團|集团|業界|业界|市場|市场|機構|机构|券商|政府|该|該|这|這|其|此"
+    r"|同|本|今|去|明|前|全球|中国|中國|美国|美國|台灣|台湾|日本|韩国|韓國))[\u4e00-\u9fff]{3,5}?)"
+    r"(?:則|则|也|亦)?(?=今年|去年|明年|董事會|董事会|資本支出|資本開支|资本支出|资本开支|研發|研发"
+    r"|第[一二三四]季|上半年|前三季|預估|预估|預計|预计)"
+)
+# "le gouvernement", "the government", "die Bundesregierung", "政府": spenders of public money
+# the contract does not track; named in a sentence, they stop a company being carried in.
+_PUBLIC = re.compile(
+    r"\b(?:[Ll]e\s+gouvernement|[Ll]['’]État|[Ll]['’]Etat|[Tt]he\s+(?:US\s+|U\.S\.\s+)?government"
+    r"|[Dd]ie\s+(?:Bundes)?[Rr]egierung|[Dd]er\s+Bund)\b|政府|정부"
+)
 # "另外，宁德时代宣布拟…": a name opening a clause as the subject of an announcement.
 _CJK_SUBJECT = re.compile(
     r"(?:^|(?<=[，。；：,]))(?:另外|此外|同时|同時|而|对此|對此)?[，,]?"
@@ -394,6 +415,20 @@ def find_mentions(text: str, start: int, end: int, registry: Registry) -> list[M
         found.append(
             Mention(start=start, end=start + len(name), kind="unknown", key=name, name=name)
         )
+    if cjk:
+        taken = [(m.start, m.end) for m in found]
+        for m in _CJK_LEAD.finditer(text, start, end):
+            s, e = m.start("n"), m.end("n")
+            if any(ch in m.group("n") for ch in "季年月日度期一二三四"):
+                continue  # "一季度资本开支": a time, not a name
+            if text.startswith(("预计", "預計", "预估", "預估"), m.end("n")):
+                continue  # "摩根士丹利预计…": a forecaster, not the spender
+            if not any(s < te and ts < e for ts, te in taken):
+                found.append(
+                    Mention(start=s, end=e, kind="unknown", key=m.group("n"), name=m.group("n"))
+                )
+    for m in _PUBLIC.finditer(text, start, end):
+        found.append(Mention(start=m.start(), end=m.end(), kind="public", key="", name=m.group(0)))
     if cjk and ("宣布" in chunk or "宣佈" in chunk):
         taken = [(m.start, m.end) for m in found]
         for m in _CJK_SUBJECT.finditer(text, start, end):

@@ -19,7 +19,9 @@ def _cues(joined: str) -> tuple[str, ...]:
 
 CUES: dict[str, tuple[str, ...]] = {
     "spend": _cues(
-        "deploy|deploys|deployed|deploying|source|sourcing|procure*|procurement|采购|採購|調達|"
+        "資金が必要|필요한 자금|所需资金|所需資金|쓰인다|쓰일|사용된다|투입된다|充当|用于|用於|"
+        "promis|promet|promettent|s'est engagé|engagé|put in|poured in|deploy|deploys|deployed|"
+        "deploying|source|sourcing|procure*|procurement|采购|採購|調達|"
         "구매|구입|achat|achats|einkauf*|beschaff*|recherche et développement|"
         "forschung und entwicklung|has been investing|have been investing|has been spending|"
         "forschungs- und entwicklungs*|forschungsausgaben|entwicklungsausgaben|"
@@ -77,7 +79,8 @@ CUES: dict[str, tuple[str, ...]] = {
         "併購|인수|買収"
     ),
     "ai": _cues(
-        "centros de datos|centro de datos|centri dati|centri di dati|inteligencia artificial|"
+        "芯片|晶片|超节点|超節點|集群|叢集|centros de datos|centro de datos|centri dati|"
+        "centri di dati|inteligencia artificial|"
         "intelligenza artificiale|ai infrastructure|AI基础设施|AI基礎設施|AI인프라|AI 인프라|"
         "AIインフラ|artificial intelligence|data center*|data centre*|datacenter*|datacentre*|"
         "compute|computing capacity|computing power|gpu|gpus|accelerator*|supercomput*|server|"
@@ -129,8 +132,9 @@ CUES: dict[str, tuple[str, ...]] = {
         "예정|방침|計画|予定|方針"
     ),
     "actual": _cues(
-        "だった|였다|이었다|has been investing|have been investing|has been spending|beliefen|"
-        "belief|beläuft|lagen|erreichte|erreichten|てきた|過去|过去|지난|déjà réalisé|"
+        "bought|acquired|purchased|completed|だった|였다|이었다|has been investing|"
+        "have been investing|has been spending|beliefen|"
+        "belief|beläuft|lagen|erreichte|erreichten|てきた|过去|지난|déjà réalisé|"
         "a réalisé|ont réalisé|déjà|bereits|이미|a investi|"
         "a dépensé|a consacré|a injecté|ont investi|investierte|"
         "investierten|ausgegeben|hatte|gab|gaben|払い込んだ|既に|すでに|支出した|썼|투입됐|"

@@ -57,7 +57,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             rf"\b(?:over|in|during|within|for|across)\s+the\s+(?:next|coming|following|past|last)\s+"
             rf"(?:{N}\s+)?(?:\w+\s+)?years?\b|\bover\s+(?:the\s+)?(?:{APPROX}\s+)?{N}\s+years\b"
-            rf"|\bover\s+the\s+years\b"
+            rf"|\bover\s+the\s+years\b|\b(?:over|in)\s+the\s+(?:next|coming)\s+(?:{N}\s+)?decades?\b"
             rf"|\b{N}-year\b|\bmulti-?year\b|\bau\s+cours\s+des\s+{N}\s+prochaines\s+années"
             rf"|\bsur\s+{N}\s+ans\b|\bin\s+den\s+(?:nächsten|kommenden)\s+{N}\s+Jahren"
             rf"|(?:未来|未來|今后|今後|接下来|接下來|往后|往後)\s?{CJKN}\s?年|(?<!\d){CJKN}\s?年(?:内|間|间|里|中)"
@@ -75,10 +75,20 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
+        # "前三季度", "今年以来", "so far this year": the year so far, no period of its own.
+        "ytd",
+        re.compile(
+            r"前[二三两兩]季度?|今年以来|今年以來|年初至今|年初以来|\bso\s+far\s+this\s+year\b"
+            r"|\b(?:in\s+)?the\s+first\s+nine\s+months\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
         "cumulative",
         re.compile(
             r"\b(?:already|to\s+date|so\s+far|cumulative(?:ly)?|since\s+(?:its\s+)?(?:founding|inception|20\d\d))\b"
             r"|\b(?:depuis\s+(?:sa\s+(?:création|fondation)|(?:19|20)\d\d)|seit\s+(?:der\s+Gründung|(?:19|20)\d\d)|bereits)\b"
+            r"|\bhas\s+(?:already\s+)?(?:put\s+in|poured\s+in|committed)\b"
             r"|累计|累計|迄今|至今|누적|これまで",
             re.IGNORECASE,
         ),
@@ -105,7 +115,9 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "half",
         re.compile(
             r"\b(?P<hn>first|second)\s+half(?:\s+of\s+(?P<hy>20\d\d))?|\b(?P<hh>[HS][12])\b"
-            r"|(?P<hzh>上半年|下半年|상반기|하반기|上期|下期)",
+            r"|(?P<hzh>上半年|下半年|상반기|하반기|上期|下期)"
+            r"|(?:\b(?P<hde>ersten|zweiten)\s+Halbjahr|\b(?P<hfr>premier|second)\s+semestre)"
+            r"(?P<hfis>\s+(?:des\s+(?:laufenden\s+)?Geschäftsjahres|de\s+l['’]exercice))?",
             re.IGNORECASE,
         ),
     ),
@@ -120,7 +132,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"|l['’]exercice\s+(?:précédent|écoulé|en\s+cours|prochain)"
             r"|the\s+(?:just[\s-]ended\s+fiscal\s+year|fiscal\s+year\s+that\s+(?:just\s+)?ended))"
             r"|\b(?P<frel>this|the\s+current|next|the\s+coming|last|the\s+previous|the\s+prior)\s+fiscal\s+year"
-            r"|(?P<frelcjk>今年度|本年度|来年度|次年度|前年度|昨年度|本财年|本財年|下一财年|下个财年|上一财年|上个财年|今期|来期)",
+            r"|(?P<frelcjk>今年度|本年度|来年度|次年度|前年度|昨年度|本财年|本財年|下一财年|下个财年|上一财年|上个财年|今期|来期|前期)",
             re.IGNORECASE,
         ),
     ),
@@ -179,6 +191,7 @@ REL = {
     "the fiscal year that ended": -1,
     "the fiscal year that just ended": -1,
     "来期": 1,
+    "前期": -1,
     "este año": 0,
     "el próximo año": 1,
     "el año pasado": -1,
@@ -240,7 +253,9 @@ NOT_A_PERIOD_BEFORE = re.compile(
     r"(?:\bby|\buntil|\bbefore|\bsince|\bthrough|\bthru|\bbis|\bjusqu['’](?:en|à)|\bd['’]ici(?:\s+(?:à|a|fin))?"
     r"|\bcompletion\s+in|\bcompleted?\s+in|\boperational\s+in|\bonline\s+in|\bvon|\bab"
     r"|\b(?:starting|beginning|begins?|starts?|breaking\s+ground|break\s+ground|opening|opens?"
-    r"|launch(?:ing|es)?|à\s+partir\s+de|dès|ab\s+dem\s+Jahr)(?:\s+in)?)"
+    r"|launch(?:ing|es)?|à\s+partir\s+de|dès|ab\s+dem\s+Jahr)(?:\s+in)?"
+    r"|\bopérationnel(?:le)?s?\s+en|\bmise\s+en\s+service\s+en|\blivrée?s?\s+en"
+    r"|\bin\s+Betrieb\s+(?:gehen\s+)?(?:im\s+Jahr)?|\bfertiggestellt\s+(?:im\s+Jahr)?)"
     r"(?:\s+(?:the\s+)?(?:end|close)\s+of|\s+Ende|\s+(?:la\s+)?fin)?\s*$"
     rf"|(?:{MONTHS}|\d{{1,2}}\s+{MONTHS})\s*(?:\d{{1,2}},?\s*)?$"
     r"|(?<![高低大小多少等])[于於]$|(?:到|至|截至|截止)\s*$",
@@ -250,7 +265,7 @@ NOT_A_PERIOD_BEFORE = re.compile(
 
 # A pattern runs only where one of its words occurs: most sentences have no quarter or half.
 TRIGGERS: dict[str, tuple[str, ...]] = {
-    "multi_year": ("años", "anni", "year", "年", "년", "ans", "années", "jahre"),
+    "multi_year": ("años", "anni", "year", "年", "년", "ans", "années", "jahre", "decade"),
     "multi_year_range": ("20",),
     "cumulative": (
         "already",
@@ -264,6 +279,9 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "至今",
         "누적",
         "これまで",
+        "has put",
+        "has poured",
+        "has committed",
         "depuis",
         "seit",
         "bereits",
@@ -286,13 +304,36 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "quartal",
     ),
     "quarter_context": ("quarter", "单季", "單季"),
-    "half": ("half", "h1", "h2", "s1", "s2", "半年", "반기", "上期", "下期"),
+    "half": (
+        "half",
+        "h1",
+        "h2",
+        "s1",
+        "s2",
+        "半年",
+        "반기",
+        "上期",
+        "下期",
+        "halbjahr",
+        "semestre",
+    ),
+    "ytd": (
+        "前",
+        "今年以",
+        "年初",
+        "to date",
+        "so far this year",
+        "first nine months",
+        "이후",
+        "누적",
+    ),
     "fiscal_year": (
         "年度",
         "财年",
         "財年",
         "今期",
         "来期",
+        "前期",
         "fiscal",
         "financial year",
         "fy",

@@ -95,7 +95,7 @@ def _mention(kind: str, m: re.Match[str], text: str) -> PeriodMention | None:
         return None
     if kind == "multi_year_range":
         return PeriodMention(start=s, end=e, kind="multi_year")
-    if kind in {"multi_year", "cumulative", "quarter_context"}:
+    if kind in {"multi_year", "cumulative", "quarter_context", "ytd"}:
         return PeriodMention(start=s, end=e, kind=kind)
     if kind == "quarter":
         fiscal = any(g.get(k) for k in ("qf1", "qf2", "qf3", "qf4", "qf5", "qy5"))
@@ -133,12 +133,19 @@ def _mention(kind: str, m: re.Match[str], text: str) -> PeriodMention | None:
     if kind == "half":
         if g.get("hzh"):
             half = 1 if g["hzh"] in {"上半年", "상반기", "上期"} else 2
+        elif g.get("hde") or g.get("hfr"):
+            half = 1 if (g.get("hde") or g.get("hfr") or "").lower() in {"ersten", "premier"} else 2
         elif g.get("hh"):
             half = int(g["hh"][1])
         else:
             half = 1 if g["hn"].lower() == "first" else 2
         return PeriodMention(
-            start=s, end=e, kind="half", quarter=half, year=int(g["hy"]) if g.get("hy") else None
+            start=s,
+            end=e,
+            kind="half",
+            quarter=half,
+            year=int(g["hy"]) if g.get("hy") else None,
+            fiscal=bool(g.get("hfis")),
         )
     if kind == "fiscal_year":
         if g.get("frelcjk"):
@@ -203,6 +210,9 @@ def resolve(
     kind = mention.kind
     if kind == "deadline":
         return Period(period=None, year=None, quarter=None, fiscal=False)
+    if kind == "ytd":
+        year = published.year if published else None
+        return Period(period=None, year=year, quarter=None, fiscal=False)
     if kind in {"multi_year", "cumulative"}:
         return Period(period="multi_year", year=None, quarter=None, fiscal=False)
     if kind == "quarter_context":

@@ -22,7 +22,7 @@ from service.claims.extract.periods import Period, find_periods
 from service.claims.extract.sentences import clause_breaks, clause_of, sentences
 from service.companies.registry import Registry, load_registry
 
-VERSION = "1.5.0"
+VERSION = "1.8.0"
 
 _PARAGRAPH = re.compile(r"[^\n]+")
 
@@ -162,7 +162,7 @@ def _sentence_claims(
                 subject = history.subject()
                 if subject is not None:
                     spender = attribution.as_spender(subject, explicit=False)
-        if spender is None:
+        if spender is None or spender.kind == "public":
             continue
         company = registry.by_slug.get(spender.key) if spender.kind == "company" else None
         fy_end = company.fiscal_year_end_month if company else 12
@@ -171,6 +171,7 @@ def _sentence_claims(
             for p in sent_periods
             if p.kind != "deadline"
             and (p.kind != "cumulative" or w.distance("actual", clause_only=True) is not None)
+            and not (p.kind == "cumulative" and any(q.kind == "ytd" for q in sent_periods))
         ]
         earlier_forecast = False
         mention = classify.pick_period(w, candidates, sent)
@@ -247,6 +248,8 @@ def _sentence_claims(
         )
         if _expected_of_spender(text, roles, spender, amount):
             status, status_said = "estimate", True
+        elif status == "estimate" and _forecast_by_spender(text, roles, spender, sentence_cues):
+            status = "planned"  # "光寶科則預估…", "Amazon forecasts …": its own guidance
         if earlier_forecast and out:
             # The figure a forecast was raised from is the same kind of figure as the new one.
             status = out[-1].out.status
@@ -256,7 +259,7 @@ def _sentence_claims(
             (
                 c.out.category
                 for c in reversed(claims + out)
-                if c.key == (spender.kind, spender.key)
+                if c.key == (spender.kind, spender.key) and c.out.category != "acquisition"
             ),
             None,
         )
@@ -323,7 +326,11 @@ def _carried(
 ) -> attribution.Spender | None:
     """The spender a sentence without one is about: named just before, or the last claimant."""
     if history:
-        previous = [(m, r) for m, r in history[-1] if r in {"normal", "agent"} and m.kind != "ref"]
+        previous = [
+            (m, r)
+            for m, r in history[-1]
+            if r in {"normal", "agent"} and m.kind not in {"ref", "public"}
+        ]
         if previous:
             plain = [m for m, _ in history[-1]]
             last = previous[-1][0]
@@ -342,7 +349,7 @@ def _carried(
         return attribution.Spender(kind=kind, key=key, explicit=False)
     for sentence in reversed(history[-CARRY_SENTENCES:]):
         for m, r in reversed(sentence):
-            if r in {"normal", "agent"} and m.kind != "ref":
+            if r in {"normal", "agent"} and m.kind not in {"ref", "public"}:
                 return attribution.as_spender(m, explicit=False)
     return None
 
@@ -362,15 +369,21 @@ def _carried_period(claims: list[Claim], si: int) -> Period | None:
     return None
 
 
+# A sentence opening as a breakdown of the figure before: "其中", "이 중", "このうち", "of which".
+_PART_LEAD = re.compile(
+    r"(?:其中|當中|当中|이\s?중|이\s?가운데|このうち|うち|[Oo]f\s+(?:that|this|which|the\s+total)"
+    r"|[Dd]ont|[Dd]avon)"
+)
+
+
 def _continues(sentence_cues: classify.Cues, claims: list[Claim], si: int) -> bool:
     """ "It had previously projected $60 billion to $65 billion.": a forecast with no spending
     word of its own, right after a sentence with a claim, is about the same spending."""
-    return bool(
-        claims
-        and claims[-1].sentence == si - 1
-        and (sentence_cues.spans("estimate_strong") or sentence_cues.spans("guidance"))
-        and not sentence_cues.spans("not_spend")
-    )
+    if not claims or claims[-1].sentence != si - 1 or sentence_cues.spans("not_spend"):
+        return False
+    if _PART_LEAD.match(sentence_cues.text, sentence_cues.start):
+        return True  # "이 중 반도체 부문이 46조원을 차지했다": a part of the figure before
+    return bool(sentence_cues.spans("estimate_strong") or sentence_cues.spans("guidance"))
 
 
 def _expected_of_spender(
@@ -382,6 +395,32 @@ def _expected_of_spender(
         and m.end <= amount.start
         and cues.EXPECTED_OF.search(text, max(0, m.start - 20), m.start)
         for m, _ in roles
+    )
+
+
+# Chinese forecast words a company uses of its own figures when it opens the sentence.
+_OWNABLE_FORECASTS = frozenset({"預估", "预估", "預期", "预期", "預測", "预测"})
+_OWN_FORECAST_GAP = re.compile(r"\s?(?:則|则|也|亦|，|,)?\s?$")
+
+
+def _forecast_by_spender(
+    text: str,
+    roles: list[tuple[Mention, str]],
+    spender: attribution.Spender,
+    sentence_cues: classify.Cues,
+) -> bool:
+    """The spender itself is the subject of the forecast word: its own guidance."""
+    ends = [m.end for m, r in roles if m.key == spender.key and r == "normal"]
+    spans = sentence_cues.spans("estimate_strong")
+    leads = any(
+        m.key == spender.key and r == "normal" and m.start == sentence_cues.start for m, r in roles
+    )
+    if leads and spans and all(text[a:b] in _OWNABLE_FORECASTS for a, b in spans):
+        return True  # "聯發科今年研發費用預估將突破…": the company's own projection
+    return any(
+        0 <= s - end <= 3 and _OWN_FORECAST_GAP.fullmatch(text, end, s)
+        for s, _ in sentence_cues.spans("estimate_strong")
+        for end in ends
     )
 
 
