@@ -18,6 +18,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from service import db, errors, log
 from service.articles.api import ArticleController
+from service.auth import AuthPlugin
 from service.claims.api import ClaimController
 from service.companies.api import CompanyController
 from service.companies.sync import sync_registry
@@ -175,6 +176,7 @@ def create_app(settings: Settings) -> Litestar:
         exception_handlers={**errors.exception_handlers, **db.exception_handlers},
         middleware=[request_id_middleware, metrics.middleware],
         lifespan=[lifespan],
+        plugins=[AuthPlugin(settings)],
         openapi_config=openapi_config(),
         request_max_body_size=12_000_000,
         logging_config=None,  # logging is service.log's, set up once by the command line

@@ -9,6 +9,7 @@ from litestar.datastructures import State
 from litestar.params import QueryParameter
 
 from service import export, pagination
+from service.auth import require_scope
 from service.claims import queries
 from service.claims.schemas import Category, ClaimPage, Status
 from service.docs import examples as ex
@@ -35,6 +36,7 @@ ExportFormat = Annotated[
 class ClaimController(Controller):
     path = "/v1/claims"
     tags = ["claims"]
+    guards = [require_scope("read")]
 
     @get(
         "/",

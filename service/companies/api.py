@@ -9,6 +9,7 @@ from litestar import Controller, get
 from litestar.params import PathParameter, QueryParameter
 
 from service import pagination
+from service.auth import require_scope
 from service.companies import queries
 from service.companies.schemas import CompanyDetail, CompanyPage, YearFigure
 from service.docs import examples as ex
@@ -20,6 +21,7 @@ from service.totals import queries as totals
 class CompanyController(Controller):
     path = "/v1/companies"
     tags = ["companies"]
+    guards = [require_scope("read")]
 
     @get(
         "/",

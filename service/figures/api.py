@@ -10,6 +10,7 @@ from litestar.openapi import ResponseSpec
 from litestar.params import PathParameter, QueryParameter
 
 from service import export, pagination
+from service.auth import require_scope
 from service.claims.schemas import Category, CompanyRef, Status
 from service.companies import queries as companies
 from service.docs import examples as ex
@@ -42,6 +43,7 @@ def parse_companies(value: str | None) -> list[str] | None:
 class FigureController(Controller):
     path = "/v1"
     tags = ["figures"]
+    guards = [require_scope("read")]
 
     @get(
         "/figures",
@@ -72,8 +74,11 @@ class FigureController(Controller):
         state: State,
         company: Annotated[
             str | None,
+            # At least one slug: an empty value is refused, and the document says so.
             QueryParameter(
-                description="Slug, or several comma-separated.", examples=ex.param("amazon,meta")
+                description="Slug, or several comma-separated.",
+                examples=ex.param("amazon,meta"),
+                pattern="[a-z0-9]",
             ),
         ] = None,
         year: Year = None,

@@ -10,6 +10,7 @@ from litestar.openapi import ResponseSpec
 from litestar.params import QueryParameter
 
 from service import export
+from service.auth import require_scope
 from service.claims.schemas import Category, CompanyRef, Status
 from service.docs import examples as ex
 from service.errors import FieldError, ProblemError, bad_param, problem_responses
@@ -113,6 +114,7 @@ def fill_years(
 class TotalsController(Controller):
     path = "/v1/totals"
     tags = ["totals"]
+    guards = [require_scope("read")]
 
     @get(
         "/",
@@ -176,8 +178,11 @@ class TotalsController(Controller):
         ] = False,
         company: Annotated[
             str | None,
+            # At least one slug: an empty value is refused, and the document says so.
             QueryParameter(
-                description="Slug, or several comma-separated.", examples=ex.param("amazon,meta")
+                description="Slug, or several comma-separated.",
+                examples=ex.param("amazon,meta"),
+                pattern="[a-z0-9]",
             ),
         ] = None,
         currency: Annotated[
