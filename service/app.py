@@ -20,7 +20,7 @@ from service import db, errors, log
 from service.articles.api import ArticleController
 from service.auth import AuthPlugin
 from service.claims.api import ClaimController
-from service.companies.api import CompanyController
+from service.companies.api import CompanyAliasController, CompanyController
 from service.companies.sync import sync_registry
 from service.config import Settings
 from service.docs import pages as docs_pages
@@ -165,6 +165,7 @@ def create_app(settings: Settings) -> Litestar:
             JobController,
             ClaimController,
             CompanyController,
+            CompanyAliasController,
             FigureController,
             TotalsController,
             live,
