@@ -11,20 +11,14 @@ from litestar.params import PathParameter, QueryParameter
 
 from service import export, pagination
 from service.auth import require_scope
-from service.claims.schemas import Category, CompanyRef, Status
+from service.claims.schemas import CompanyRef
 from service.companies import queries as companies
 from service.docs import examples as ex
 from service.errors import bad_param, not_found, problem_responses
 from service.figures import examples, queries
 from service.figures.schemas import CompanyFigures, FigurePage, Group
-from service.http import Conn, Cursor, Limit
+from service.http import CategoryFilter, CompaniesFilter, Conn, Cursor, Limit, StatusFilter, Year
 
-Year = Annotated[
-    int | None,
-    QueryParameter(
-        ge=1900, le=2200, description="A calendar or fiscal year.", examples=ex.param(2025)
-    ),
-]
 ExportFormat = Annotated[
     export.Format | None,
     QueryParameter(description=export.FORMAT_DESCRIPTION, examples=ex.param("csv")),
@@ -72,28 +66,10 @@ class FigureController(Controller):
         conn: Conn,
         request: Request[Any, Any, Any],
         state: State,
-        company: Annotated[
-            str | None,
-            # At least one slug: an empty value is refused, and the document says so.
-            QueryParameter(
-                description="Slug, or several comma-separated.",
-                examples=ex.param("amazon,meta"),
-                pattern="[a-z0-9]",
-            ),
-        ] = None,
+        company: CompaniesFilter = None,
         year: Year = None,
-        category: Annotated[
-            Category | None,
-            QueryParameter(
-                description="capex, ai_infrastructure, r_and_d, …", examples=ex.param("capex")
-            ),
-        ] = None,
-        status: Annotated[
-            Status | None,
-            QueryParameter(
-                description="actual, planned or estimate.", examples=ex.param("planned")
-            ),
-        ] = None,
+        category: CategoryFilter = None,
+        status: StatusFilter = None,
         conflict: Annotated[
             bool | None,
             QueryParameter(
@@ -160,18 +136,8 @@ class FigureController(Controller):
             PathParameter(description="The company's slug.", examples=ex.param("amazon")),
         ],
         conn: Conn,
-        category: Annotated[
-            Category | None,
-            QueryParameter(
-                description="capex, ai_infrastructure, r_and_d, …", examples=ex.param("capex")
-            ),
-        ] = None,
-        status: Annotated[
-            Status | None,
-            QueryParameter(
-                description="actual, planned or estimate.", examples=ex.param("planned")
-            ),
-        ] = None,
+        category: CategoryFilter = None,
+        status: StatusFilter = None,
         year_from: Year = None,
         year_to: Year = None,
     ) -> CompanyFigures:
