@@ -12,6 +12,7 @@ import structlog
 from litestar import Litestar, get
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.enums import ScopeType
 from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.spec import Example, Tag
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -40,7 +41,7 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
     """Give every request an id (the client's X-Request-ID when it is sane) for logs and replies."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != ScopeType.HTTP:
             await app(scope, receive, send)
             return
         given = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"x-request-id"), "")
