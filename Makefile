@@ -24,8 +24,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
+# Locally, reads are open without a key (OUTLAY_PUBLIC_READ); ingest and admin still need one.
 run: install
-	$(BIN)/python -m service serve
+	OUTLAY_PUBLIC_READ=$${OUTLAY_PUBLIC_READ:-true} $(BIN)/python -m service serve
 
 worker: install
 	$(BIN)/python -m service worker

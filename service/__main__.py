@@ -1,4 +1,4 @@
-"""The command line: serve, worker, migrate, openapi."""
+"""The command line: serve, worker, migrate, openapi, keys."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 import msgspec
 
 from service import config, db, log
+from service.auth import cli as keys_cli
 
 
 def _database_url(settings: config.Settings) -> str:
@@ -113,6 +114,10 @@ def cmd_openapi(settings: config.Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_keys(settings: config.Settings, args: argparse.Namespace) -> int:
+    return keys_cli.run(settings, args, _database_url(settings))
+
+
 def openapi_document(app: object) -> str:
     """The OpenAPI document as committed: sorted keys, two-space indent, final newline."""
     import json  # noqa: PLC0415
@@ -200,6 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     from service import cli  # noqa: PLC0415
 
     operator_commands = cli.add_parsers(sub)
+    keys_cli.register(sub)
     args = parser.parse_args(argv)
     try:
         settings = config.from_env()
@@ -215,6 +221,7 @@ def main(argv: list[str] | None = None) -> int:
         "reprocess": cmd_reprocess,
         "companies": cmd_companies,
         **operator_commands,
+        "keys": cmd_keys,
     }
     return commands[args.command](settings, args)
 

@@ -12,14 +12,16 @@ import structlog
 from litestar import Litestar, get
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.enums import ScopeType
 from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.spec import Example, Tag
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from service import config, db, errors, log
 from service.articles.api import ArticleController
+from service.auth import AuthPlugin
 from service.claims.api import ClaimController
-from service.companies.api import CompanyController
+from service.companies.api import CompanyAliasController, CompanyController
 from service.companies.sync import sync_registry
 from service.config import Settings
 from service.docs import pages as docs_pages
@@ -39,7 +41,7 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
     """Give every request an id (the client's X-Request-ID when it is sane) for logs and replies."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != ScopeType.HTTP:
             await app(scope, receive, send)
             return
         given = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"x-request-id"), "")
@@ -164,6 +166,7 @@ def create_app(settings: Settings) -> Litestar:
             JobController,
             ClaimController,
             CompanyController,
+            CompanyAliasController,
             FigureController,
             TotalsController,
             live,
@@ -175,6 +178,7 @@ def create_app(settings: Settings) -> Litestar:
         exception_handlers={**errors.exception_handlers, **db.exception_handlers},
         middleware=[request_id_middleware, metrics.middleware],
         lifespan=[lifespan],
+        plugins=[AuthPlugin(settings)],
         openapi_config=openapi_config(),
         request_max_body_size=12_000_000,
         logging_config=None,  # logging is service.log's, set up once by the command line

@@ -50,6 +50,18 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     db_command_timeout: float = 30.0
     # `worker` alone serves /metrics on this port (0: none); `serve` has them at /metrics.
     metrics_port: int = 0
+    # Partner access (service/auth, README "For partners"). `production` refuses to start
+    # without a key pepper; `development` falls back to a fixed, public one with a warning.
+    env: str = "development"
+    key_pepper: str = ""
+    public_read: bool = False  # anonymous callers may read (never ingest or administer)
+    cors_origins: tuple[str, ...] = ()
+    # Requests per key (per client IP for anonymous callers) in each window of `rate_window` s.
+    rate_window: int = 60
+    rate_read: int = 600
+    rate_ingest: int = 120
+    rate_admin: int = 60
+    rate_anonymous: int = 60
 
     @property
     def fetch_allow_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
@@ -92,7 +104,7 @@ def from_env(env: Mapping[str, str] | None = None, **overrides: object) -> Setti
         if value is None or name == "database_url":
             continue
         try:
-            if name in ("fetch_allow", "fetch_ports"):
+            if field.type == tuple[str, ...] or name in ("fetch_allow", "fetch_ports"):
                 raw[name] = tuple(part.strip() for part in value.split(",") if part.strip())
             elif field.type is bool:
                 raw[name] = _flag(value)
@@ -114,4 +126,18 @@ def from_env(env: Mapping[str, str] | None = None, **overrides: object) -> Setti
         settings.fetch_port_ranges  # noqa: B018
     except ValueError as exc:
         raise ConfigError(f"OUTLAY_FETCH_PORTS: {exc}") from exc
+    check_partner_access(settings)
     return settings
+
+
+def check_partner_access(settings: Settings) -> None:
+    if settings.env not in {"development", "production"}:
+        raise ConfigError(f"OUTLAY_ENV: {settings.env!r} is neither development nor production")
+    if settings.env == "production" and len(settings.key_pepper) < 32:
+        raise ConfigError(
+            "OUTLAY_KEY_PEPPER: production needs a secret of at least 32 characters "
+            "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
+        )
+    for name in ("rate_window", "rate_read", "rate_ingest", "rate_admin", "rate_anonymous"):
+        if getattr(settings, name) < 1:
+            raise ConfigError(f"OUTLAY_{name.upper()}: must be at least 1")

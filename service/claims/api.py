@@ -9,11 +9,12 @@ from litestar.datastructures import State
 from litestar.params import QueryParameter
 
 from service import export, pagination
+from service.auth import require_scope
 from service.claims import queries
-from service.claims.schemas import Category, ClaimPage, Status
+from service.claims.schemas import ClaimPage
 from service.docs import examples as ex
 from service.errors import problem_responses
-from service.http import Conn, Cursor, Limit
+from service.http import CategoryFilter, Conn, Cursor, Limit, StatusFilter
 
 FILTER = """
 WHERE ($1::text IS NULL OR c.company_id = (SELECT id FROM company WHERE slug = $1))
@@ -35,6 +36,7 @@ ExportFormat = Annotated[
 class ClaimController(Controller):
     path = "/v1/claims"
     tags = ["claims"]
+    guards = [require_scope("read")]
 
     @get(
         "/",
@@ -77,18 +79,8 @@ class ClaimController(Controller):
                 examples=ex.param(2025),
             ),
         ] = None,
-        category: Annotated[
-            Category | None,
-            QueryParameter(
-                description="capex, ai_infrastructure, r_and_d, …", examples=ex.param("capex")
-            ),
-        ] = None,
-        status: Annotated[
-            Status | None,
-            QueryParameter(
-                description="actual, planned or estimate.", examples=ex.param("planned")
-            ),
-        ] = None,
+        category: CategoryFilter = None,
+        status: StatusFilter = None,
         currency: Annotated[
             str | None,
             QueryParameter(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 import time
 from collections import Counter
@@ -30,6 +31,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument(
         "--api",
         help="base URL of the Outlay to send them to (default: OUTLAY_HOST and OUTLAY_PORT)",
+    )
+    p.add_argument(
+        "--key",
+        default=os.environ.get("OUTLAY_API_KEY"),
+        help="API key with the ingest and read scopes (default: OUTLAY_API_KEY)",
     )
     p.add_argument("--batch-size", type=int, default=500, help="URLs per request, 1 to 1000")
     p.add_argument("--poll", type=float, default=1.0, help="seconds between status checks")
@@ -149,9 +155,11 @@ async def ingest(
     poll: float,
     wait: float,
     bar: Bar,
+    key: str | None = None,
 ) -> Progress:
     progress = Progress(total=len(urls))
-    async with httpx.AsyncClient(base_url=api, timeout=60) as client:
+    headers = {"X-API-Key": key} if key else {}
+    async with httpx.AsyncClient(base_url=api, timeout=60, headers=headers) as client:
         await submit(client, urls, progress, batch_size)
         # Articles already final when submitted (known URLs) need one read for their figures.
         known_final = [i for i, s in progress.status.items() if s in FINAL]
@@ -196,6 +204,7 @@ def run(settings: config.Settings, args: argparse.Namespace) -> int:
                 poll=args.poll,
                 wait=args.timeout,
                 bar=Bar(sys.stderr),
+                key=args.key,
             )
         )
     except httpx.TransportError as exc:

@@ -5,14 +5,22 @@ from __future__ import annotations
 from typing import Annotated
 
 import msgspec
-from litestar import Controller, get
-from litestar.params import PathParameter, QueryParameter
+from litestar import Controller, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, PathParameter, QueryParameter
 
 from service import pagination
-from service.companies import queries
-from service.companies.schemas import CompanyDetail, CompanyPage, YearFigure
+from service.auth import require_scope
+from service.companies import aliases, queries
+from service.companies.schemas import (
+    AliasCreate,
+    Company,
+    CompanyDetail,
+    CompanyPage,
+    YearFigure,
+)
 from service.docs import examples as ex
-from service.errors import not_found, problem_responses
+from service.errors import FieldError, ProblemError, not_found, problem_responses
 from service.http import Conn, Cursor, Limit
 from service.totals import queries as totals
 
@@ -20,6 +28,7 @@ from service.totals import queries as totals
 class CompanyController(Controller):
     path = "/v1/companies"
     tags = ["companies"]
+    guards = [require_scope("read")]
 
     @get(
         "/",
@@ -91,3 +100,59 @@ class CompanyController(Controller):
         return CompanyDetail(
             **{f: getattr(company, f) for f in company.__struct_fields__}, figures=figures
         )
+
+
+_ALIAS = ex.example("A spelling the registry lacks", {"alias": "Amazon.com Inc."})
+
+
+class CompanyAliasController(Controller):
+    """Aliases an admin adds without a release; the extractor knows them from the next job."""
+
+    path = "/v1/companies/{slug:str}/aliases"
+    tags = ["companies"]
+    guards = [require_scope("admin")]
+
+    @post(
+        "/",
+        status_code=201,
+        summary="Add an alias to a company",
+        operation_id="addCompanyAlias",
+        description=(
+            "Teaches Outlay another name of a company (a spelling, a translation, a brand), so "
+            "that articles naming it that way are attributed to the company. Articles read "
+            "before keep their claims until they are reprocessed. An alias that already names "
+            "another company is refused with 409."
+        ),
+        responses={
+            201: ex.ok(
+                Company,
+                "The company with its aliases.",
+                ex.example("Amazon with the new alias", {**ex.COMPANY_WITH_ALIAS}),
+            ),
+            **problem_responses(400, 404, 409, 422, 503),
+        },
+    )
+    async def add(
+        self,
+        slug: Annotated[
+            str,
+            PathParameter(description="The company's slug.", examples=ex.param("amazon")),
+        ],
+        data: Annotated[AliasCreate, Body(media_type=RequestEncodingType.JSON, examples=[_ALIAS])],
+        conn: Conn,
+    ) -> Company:
+        try:
+            await aliases.add_alias(conn, slug=slug, alias=data.alias)
+        except LookupError as exc:
+            raise not_found(f"company {slug!r}") from exc
+        except aliases.AliasError as exc:
+            taken = "already names" in str(exc)
+            raise ProblemError(
+                409 if taken else 422,
+                "alias_taken" if taken else "invalid_alias",
+                str(exc),
+                errors=[FieldError(field="alias", source="body", message=str(exc))],
+            ) from exc
+        company = await queries.get(conn, slug)
+        assert company is not None
+        return company

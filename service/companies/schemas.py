@@ -45,3 +45,12 @@ class CompanyDetail(Company, frozen=True):
 class CompanyPage(msgspec.Struct, frozen=True):
     items: list[Company]
     next_cursor: str | None
+
+
+class AliasCreate(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    alias: Annotated[
+        str,
+        msgspec.Meta(
+            min_length=1, max_length=200, description="Another name the company goes by in news."
+        ),
+    ]

@@ -121,6 +121,10 @@ COMPANY: dict[str, Any] = {
     "verified": True,
     "aliases": ["Amazon.com", "Amazon.com Inc", "亚马逊", "亞馬遜", "アマゾン", "아마존"],
 }
+COMPANY_WITH_ALIAS: dict[str, Any] = {
+    **COMPANY,
+    "aliases": sorted([*COMPANY["aliases"], "Amazon.com Inc."]),
+}
 FIGURE: dict[str, Any] = {
     "year": 2025,
     "category": "capex",

@@ -10,20 +10,15 @@ from litestar.openapi import ResponseSpec
 from litestar.params import PathParameter, QueryParameter
 
 from service import export, pagination
-from service.claims.schemas import Category, CompanyRef, Status
+from service.auth import require_scope
+from service.claims.schemas import CompanyRef
 from service.companies import queries as companies
 from service.docs import examples as ex
 from service.errors import bad_param, not_found, problem_responses
 from service.figures import examples, queries
 from service.figures.schemas import CompanyFigures, FigurePage, Group
-from service.http import Conn, Cursor, Limit
+from service.http import CategoryFilter, CompaniesFilter, Conn, Cursor, Limit, StatusFilter, Year
 
-Year = Annotated[
-    int | None,
-    QueryParameter(
-        ge=1900, le=2200, description="A calendar or fiscal year.", examples=ex.param(2025)
-    ),
-]
 ExportFormat = Annotated[
     export.Format | None,
     QueryParameter(description=export.FORMAT_DESCRIPTION, examples=ex.param("csv")),
@@ -42,6 +37,7 @@ def parse_companies(value: str | None) -> list[str] | None:
 class FigureController(Controller):
     path = "/v1"
     tags = ["figures"]
+    guards = [require_scope("read")]
 
     @get(
         "/figures",
@@ -70,25 +66,10 @@ class FigureController(Controller):
         conn: Conn,
         request: Request[Any, Any, Any],
         state: State,
-        company: Annotated[
-            str | None,
-            QueryParameter(
-                description="Slug, or several comma-separated.", examples=ex.param("amazon,meta")
-            ),
-        ] = None,
+        company: CompaniesFilter = None,
         year: Year = None,
-        category: Annotated[
-            Category | None,
-            QueryParameter(
-                description="capex, ai_infrastructure, r_and_d, …", examples=ex.param("capex")
-            ),
-        ] = None,
-        status: Annotated[
-            Status | None,
-            QueryParameter(
-                description="actual, planned or estimate.", examples=ex.param("planned")
-            ),
-        ] = None,
+        category: CategoryFilter = None,
+        status: StatusFilter = None,
         conflict: Annotated[
             bool | None,
             QueryParameter(
@@ -155,18 +136,8 @@ class FigureController(Controller):
             PathParameter(description="The company's slug.", examples=ex.param("amazon")),
         ],
         conn: Conn,
-        category: Annotated[
-            Category | None,
-            QueryParameter(
-                description="capex, ai_infrastructure, r_and_d, …", examples=ex.param("capex")
-            ),
-        ] = None,
-        status: Annotated[
-            Status | None,
-            QueryParameter(
-                description="actual, planned or estimate.", examples=ex.param("planned")
-            ),
-        ] = None,
+        category: CategoryFilter = None,
+        status: StatusFilter = None,
         year_from: Year = None,
         year_to: Year = None,
     ) -> CompanyFigures:

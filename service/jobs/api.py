@@ -10,6 +10,7 @@ from litestar import Controller, get, post
 
 from service.articles import queries as articles
 from service.articles.schemas import Article, ArticleError
+from service.auth import require_scope
 from service.docs import examples as ex
 from service.errors import ProblemError, not_found, problem_responses
 from service.http import Conn
@@ -37,6 +38,7 @@ class JobController(Controller):
 
     @post(
         "/{article_id:int}/retry",
+        guards=[require_scope("ingest")],
         status_code=202,
         summary="Queue a failed article again",
         operation_id="retryArticle",
@@ -65,6 +67,7 @@ class JobController(Controller):
 
     @get(
         "/{article_id:int}/attempts",
+        guards=[require_scope("read")],
         summary="An article's attempts",
         operation_id="listAttempts",
         description="Every attempt at fetching and parsing it, oldest first, with its error.",

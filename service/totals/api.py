@@ -10,13 +10,14 @@ from litestar.openapi import ResponseSpec
 from litestar.params import QueryParameter
 
 from service import export
-from service.claims.schemas import Category, CompanyRef, Status
+from service.auth import require_scope
+from service.claims.schemas import CompanyRef
 from service.docs import examples as ex
 from service.errors import FieldError, ProblemError, bad_param, problem_responses
 from service.figures import queries as figures
-from service.figures.api import ExportFormat, Year, parse_companies
+from service.figures.api import ExportFormat, parse_companies
 from service.figures.schemas import Usd
-from service.http import Conn
+from service.http import CategoryFilter, CompaniesFilter, Conn, StatusFilter, Year
 from service.totals import examples, queries
 from service.totals.schemas import Coverage, TotalRow, Totals
 
@@ -113,6 +114,7 @@ def fill_years(
 class TotalsController(Controller):
     path = "/v1/totals"
     tags = ["totals"]
+    guards = [require_scope("read")]
 
     @get(
         "/",
@@ -154,18 +156,8 @@ class TotalsController(Controller):
         year: Year = None,
         year_from: Year = None,
         year_to: Year = None,
-        category: Annotated[
-            Category | None,
-            QueryParameter(
-                description="capex, ai_infrastructure, r_and_d, …", examples=ex.param("capex")
-            ),
-        ] = None,
-        status: Annotated[
-            Status | None,
-            QueryParameter(
-                description="actual, planned or estimate.", examples=ex.param("planned")
-            ),
-        ] = None,
+        category: CategoryFilter = None,
+        status: StatusFilter = None,
         record: Annotated[
             bool,
             QueryParameter(
@@ -174,12 +166,7 @@ class TotalsController(Controller):
                 examples=ex.param(True),
             ),
         ] = False,
-        company: Annotated[
-            str | None,
-            QueryParameter(
-                description="Slug, or several comma-separated.", examples=ex.param("amazon,meta")
-            ),
-        ] = None,
+        company: CompaniesFilter = None,
         currency: Annotated[
             str | None,
             QueryParameter(

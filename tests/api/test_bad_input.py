@@ -14,7 +14,9 @@ def assert_problem(response, status: int) -> dict:  # type: ignore[no-untyped-de
     assert response.headers["content-type"].startswith("application/problem+json")
     body = response.json()
     assert body["status"] == status
-    assert body["title"] and body["detail"] and body["type"]
+    assert body["title"]
+    assert body["detail"]
+    assert body["type"]
     return body
 
 

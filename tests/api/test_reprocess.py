@@ -58,7 +58,8 @@ async def test_reprocess_restores_what_the_extractor_finds(
         1,
     )
     again = (await client.get(f"/v1/articles/{article['id']}")).json()
-    assert again["claims"] and len(again["claims"]) == len(article["claims"])
+    assert again["claims"]
+    assert len(again["claims"]) == len(article["claims"])
     assert {(c["category"], c["amount_low"]) for c in again["claims"]} == {
         (c["category"], c["amount_low"]) for c in article["claims"]
     }
@@ -108,6 +109,7 @@ async def test_operator_alias_then_reprocess_attributes_the_claim(
 
     done = run_cli(database_url, "reprocess", "--article", str(article["id"]))
     assert done.returncode == 0, done.stderr
-    assert "1 reprocessed" in done.stdout and "1 claims added" in done.stdout
+    assert "1 reprocessed" in done.stdout
+    assert "1 claims added" in done.stdout
     claims = (await client.get("/v1/claims", params={"article_id": article["id"]})).json()["items"]
     assert spenders(claims) == {"amazon"}

@@ -15,6 +15,7 @@ import pytest
 from service import config, db
 from service.articles import queries as articles
 from service.articles import urls
+from tests.conftest import TEST_PEPPER
 from tests.support import ROOT
 
 
@@ -71,6 +72,10 @@ def job_settings(url: str, **overrides: object) -> config.Settings:
         "parse_processes": 1,
         "log_format": "json",
         "log_level": "warning",
+        # Auth is on (tests.conftest.new_key makes a key); load tests stay under the limits.
+        "key_pepper": TEST_PEPPER,
+        "rate_read": 1_000_000,
+        "rate_ingest": 1_000_000,
     }
     defaults.update(overrides)
     return config.from_env({}, **defaults)
@@ -100,6 +105,8 @@ def worker_env(url: str, **settings: str) -> dict[str, str]:
             "OUTLAY_WORKER_CONCURRENCY": "2",
             "OUTLAY_LOG_FORMAT": "json",
             "OUTLAY_LOG_LEVEL": "info",
+            # These processes are only read from over HTTP (anonymously); jobs go in by SQL.
+            "OUTLAY_PUBLIC_READ": "true",
             "PYTHONPATH": str(ROOT),
         }
     )

@@ -15,6 +15,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from service.app import create_app
+from tests.conftest import new_key
 from tests.jobs.conftest import job_settings
 
 ACQUIRE, COMMAND = 1.0, 2.0
@@ -134,6 +135,7 @@ async def test_postgres_restarted_under_load(own_postgres) -> None:  # type: ign
     async with AsyncTestClient(
         app=create_app(settings_for(own_postgres.get_uri(database="postgres"))), timeout=30
     ) as client:
+        client.headers["X-API-Key"] = await new_key(own_postgres.get_uri(database="postgres"))
         load = Load(client)
         load.start()
         await asyncio.sleep(1.0)
@@ -184,6 +186,7 @@ async def test_postgres_that_stops_answering_costs_a_timeout_not_a_hang(own_post
     async with AsyncTestClient(
         app=create_app(settings_for(own_postgres.get_uri(database="postgres"))), timeout=30
     ) as client:
+        client.headers["X-API-Key"] = await new_key(own_postgres.get_uri(database="postgres"))
         load = Load(client)
         load.start()
         await asyncio.sleep(1.0)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -17,6 +19,7 @@ import asyncpg
 import httpx
 import pytest
 
+from tests.conftest import TEST_PEPPER, new_key
 from tests.support import ROOT
 
 
@@ -26,6 +29,12 @@ class Server:
         self.log = log
         self.env = env
         self.database_url = database_url
+        # A key with every scope (reads are open: OUTLAY_PUBLIC_READ), as a partner sends it.
+        self.key = ""
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"X-API-Key": self.key}
 
     def wait_done(self, article_id: int, timeout: float = 60) -> dict[str, Any]:
         """Poll the article until the worker has finished with it, as a client would."""
@@ -42,6 +51,15 @@ class Server:
         return self.log.read_text(encoding="utf-8", errors="replace").splitlines()
 
 
+def _run(coro: Any) -> Any:
+    """Run a coroutine on a loop of its own, off the suite's loop."""
+    result: list[Any] = []
+    thread = threading.Thread(target=lambda: result.append(asyncio.run(coro)))
+    thread.start()
+    thread.join()
+    return result[0]
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -53,6 +71,8 @@ def service_env(database_url: str, **extra: str) -> dict[str, str]:
     env.update(
         DATABASE_URL=database_url,
         OUTLAY_LOG_FORMAT="json",
+        OUTLAY_KEY_PEPPER=TEST_PEPPER,
+        OUTLAY_PUBLIC_READ="true",
         OUTLAY_LOG_LEVEL="info",
         OUTLAY_PARSE_PROCESSES="1",
         OUTLAY_POLL_INTERVAL="0.2",
@@ -110,7 +130,10 @@ def server(ops_database_url: str, tmp_path_factory: pytest.TempPathFactory) -> I
             if time.monotonic() > deadline:
                 pytest.fail(f"the server did not become ready:\n{log.read_text()}")
             time.sleep(0.2)
-        yield Server(base, log, env, ops_database_url)
+        server = Server(base, log, env, ops_database_url)
+        server.key = _run(new_key(ops_database_url, name="ops"))
+        env["OUTLAY_API_KEY"] = server.key  # what `python -m service ingest` sends
+        yield server
     finally:
         proc.terminate()
         try:

@@ -116,7 +116,8 @@ def test_export_claims_as_ndjson_and_csv(
     outlay: Callable[..., Result], server: Server, site: Site
 ) -> None:
     url = site.add("/ops/cli/export", Page(PAGE.format(title="Export").encode()))
-    article = httpx.post(f"{server.base}/v1/articles", json={"url": url}).json()
+    article = httpx.post(f"{server.base}/v1/articles", json={"url": url}, headers=server.headers)
+    article = article.json()
     assert server.wait_done(article["id"])["claim_count"] > 0
     expected = {c["id"]: c for c in _api_claims(server)}
 

@@ -59,7 +59,9 @@ def test_generated_client_pushes_the_seed_page_and_reads_its_totals(
     get_article = _module("api.articles.get_article")
     get_totals = _module("api.totals.get_totals")
 
-    client = outlay_client.Client(base_url=server.base, raise_on_unexpected_status=True)
+    client = outlay_client.Client(
+        base_url=server.base, raise_on_unexpected_status=True, headers=server.headers
+    )
     html = (shared / "fixtures" / "seed" / "page.html").read_text(encoding="utf-8")
     body = models.ArticleCreate(
         url=f"{site.base}/ops/client/seed", html=html, published=date(2025, 2, 12)
@@ -105,7 +107,7 @@ def test_generated_client_pushes_the_seed_page_and_reads_its_totals(
 def test_generated_client_reads_problems(outlay_client: ModuleType, server: Server) -> None:
     models = _module("models")
     get_article = _module("api.articles.get_article")
-    client = outlay_client.Client(base_url=server.base)
+    client = outlay_client.Client(base_url=server.base, headers=server.headers)
     response = get_article.sync_detailed(client=client, article_id=987_654_321)
     assert response.status_code == 404
     assert isinstance(response.parsed, models.Problem)

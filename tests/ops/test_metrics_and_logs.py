@@ -53,7 +53,9 @@ def test_metrics_count_requests_queue_fetches_and_analysis(server: Server, site:
     missing_url = site.base + "/ops/metrics-missing"
     ids = []
     for url in (ok_url, missing_url):
-        response = httpx.post(f"{server.base}/v1/articles", json={"url": url})
+        response = httpx.post(
+            f"{server.base}/v1/articles", json={"url": url}, headers=server.headers
+        )
         assert response.status_code == 202
         ids.append(response.json()["id"])
     done = [server.wait_done(i) for i in ids]
@@ -90,7 +92,9 @@ def test_metrics_count_requests_queue_fetches_and_analysis(server: Server, site:
 def test_log_lines_carry_request_id_article_id_and_attempt(server: Server, site: Site) -> None:
     url = site.add("/ops/logged", Page(ARTICLE.replace(b"Capex", b"Logged")))
     response = httpx.post(
-        f"{server.base}/v1/articles", json={"url": url}, headers={"X-Request-ID": "ops-log-1"}
+        f"{server.base}/v1/articles",
+        json={"url": url},
+        headers={**server.headers, "X-Request-ID": "ops-log-1"},
     )
     assert response.headers["x-request-id"] == "ops-log-1"
     article_id = response.json()["id"]

@@ -68,6 +68,7 @@ def server(database_url: str) -> Iterator[tuple[str, int]]:
         "DATABASE_URL": database_url,
         "OUTLAY_PORT": str(port),
         "OUTLAY_RUN_WORKER": "false",
+        "OUTLAY_PUBLIC_READ": "true",  # the export is read anonymously
         "OUTLAY_PARSE_PROCESSES": "1",
         "OUTLAY_LOG_FORMAT": "json",
         "OUTLAY_LOG_LEVEL": "warning",
