@@ -215,6 +215,8 @@ async def drain(client: httpx.AsyncClient, urls: list[str], timeout: float) -> f
 
 async def pipeline(names: list[str], folder: Path, rounds: int) -> dict[str, object]:
     async with common.bench_database("outlay_bench_ingest") as url:
+        await common.migrate(url)
+        key = await common.api_key(url)
         port = common.free_port()
         env = common.service_env(
             url, port=str(port), fetch_allow="127.0.0.1/32", fetch_ports="1024-65535"
@@ -225,7 +227,10 @@ async def pipeline(names: list[str], folder: Path, rounds: int) -> dict[str, obj
         try:
             await common.wait_ready(base, server)
             with common.page_server(folder) as site:
-                async with httpx.AsyncClient(base_url=base, timeout=30, trust_env=False) as client:
+                async with httpx.AsyncClient(
+                    base_url=base, timeout=30, trust_env=False,
+                    headers={"Authorization": f"Bearer {key}"},
+                ) as client:  # fmt: skip
                     # Warm-up: the pool's processes start and import on their first pages.
                     warm = [f"{site}/{n}?warm=1" for n in names if n.startswith("dev-")]
                     await drain(client, warm, timeout=120)

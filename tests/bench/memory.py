@@ -99,6 +99,7 @@ async def run(count: int) -> dict[str, object]:
     logs = Path(tempfile.mkdtemp(prefix="outlay-bench-"))
     async with common.bench_database("outlay_bench_memory") as url:
         await common.migrate(url)
+        key = await common.api_key(url)
         port = common.free_port()
         api = common.Process(
             [common.PYTHON, "-m", "service", "serve"],
@@ -115,7 +116,10 @@ async def run(count: int) -> dict[str, object]:
         try:
             await common.wait_ready(base, api)
             with common.page_server(folder) as site:
-                async with httpx.AsyncClient(base_url=base, timeout=60, trust_env=False) as client:
+                async with httpx.AsyncClient(
+                    base_url=base, timeout=60, trust_env=False,
+                    headers={"Authorization": f"Bearer {key}"},
+                ) as client:  # fmt: skip
                     stop = asyncio.Event()
                     sampler = asyncio.create_task(sample(worker.pid, url, stop, samples))
                     started = time.perf_counter()
