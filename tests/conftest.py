@@ -7,12 +7,8 @@ answers, else an embedded PostgreSQL; each run creates its own database and drop
 from __future__ import annotations
 
 import os
-import socket
-import tempfile
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import httpx
@@ -21,9 +17,8 @@ from litestar.testing import AsyncTestClient
 
 from service import config
 from service.app import create_app
+from tests import databases
 from tests.support import ROOT, Site
-
-LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
 def shared_dir() -> Path:
@@ -39,46 +34,11 @@ def shared() -> Path:
     return shared_dir()
 
 
-def _answers(host: str, port: int) -> bool:
-    try:
-        with socket.create_connection((host, port), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-def _server_url() -> str:
-    if os.environ.get("TEST_DATABASE_URL"):
-        return os.environ["TEST_DATABASE_URL"]
-    if _answers("127.0.0.1", 5432):
-        return LOCAL_POSTGRES
-    from service.db import embedded_url  # noqa: PLC0415
-
-    return embedded_url(tempfile.mkdtemp(prefix="outlay-test-pg-"))
-
-
-def _with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
-
-
 @pytest.fixture(scope="session")
 async def database_url() -> AsyncIterator[str]:
-    server = _server_url()
-    name = f"outlay_test_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(server)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    try:
-        yield _with_database(server, name)
-    finally:
-        admin = await asyncpg.connect(server)
-        try:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await admin.close()
+    server = databases.server_url(prefix="outlay-test-pg-")
+    async with databases.scratch_database(server, "outlay_test") as url:
+        yield url
 
 
 TEST_PEPPER = "test-pepper-for-the-suite-only-0123456789"

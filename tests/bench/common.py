@@ -21,17 +21,17 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import AsyncIterator, Iterator, Sequence
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-import asyncpg
 import httpx
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))  # run as a script: the service and tests packages
+
+from tests import databases  # noqa: E402
+
 PYTHON = sys.executable
-LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
 def shared_dir() -> Path:
@@ -59,49 +59,24 @@ def note(message: str) -> None:
 
 
 def _answers(host: str, port: int) -> bool:
-    try:
-        with socket.create_connection((host, port), timeout=1):
-            return True
-    except OSError:
-        return False
+    return databases.answers(host, port)
 
 
 def server_url() -> str:
     """BENCH_DATABASE_URL, TEST_DATABASE_URL, a local server on 5432, else an embedded one."""
-    for name in ("BENCH_DATABASE_URL", "TEST_DATABASE_URL"):
-        if os.environ.get(name):
-            return os.environ[name]
-    if _answers("127.0.0.1", 5432):
-        return LOCAL_POSTGRES
-    sys.path.insert(0, str(ROOT))
-    from service.db import embedded_url  # noqa: PLC0415
-
-    return embedded_url(tempfile.mkdtemp(prefix="outlay-bench-pg-"))
+    return databases.server_url(
+        ("BENCH_DATABASE_URL", "TEST_DATABASE_URL"), prefix="outlay-bench-pg-"
+    )
 
 
-def with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
+with_database = databases.with_database
 
 
 @contextlib.asynccontextmanager
 async def bench_database(prefix: str = "outlay_bench") -> AsyncIterator[str]:
     """A database of the benchmark's own, dropped at the end (even when the benchmark fails)."""
-    server = server_url()
-    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(server)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    try:
-        yield with_database(server, name)
-    finally:
-        admin = await asyncpg.connect(server)
-        try:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await admin.close()
+    async with databases.scratch_database(server_url(), prefix) as url:
+        yield url
 
 
 async def migrate(url: str) -> None:
