@@ -34,6 +34,9 @@ def cmd_serve(settings: config.Settings, _: argparse.Namespace) -> int:
             if worker is not None:
                 worker.stop()
             super().handle_exit(sig, frame)  # type: ignore[arg-type]
+            # Once drained, exit normally instead of re-raising the signal, so that exit
+            # handlers run: they stop the embedded PostgreSQL that `make run` started.
+            self._captured_signals.clear()
 
     log.get(__name__).info(
         "serving", host=settings.host, port=settings.port, worker=settings.run_worker

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -38,11 +40,38 @@ def embedded_url(data_dir: str) -> str:
 
     pgdata = Path(data_dir).resolve() / "pg"
     pgdata.parent.mkdir(parents=True, exist_ok=True)
+    _forget_dead_users(pgdata)
     # "stop": the server stops when the last process of ours that uses it exits.
     server = get_server(pgdata, cleanup_mode="stop")
     url: str = server.get_uri(database="postgres")
     logger.info("embedded postgres", pgdata=str(pgdata))
     return url
+
+
+def _forget_dead_users(pgdata: Path) -> None:
+    """Drop processes that died without saying so (killed, crashed) from the wheel's list of
+    the server's users; otherwise the server would never be stopped when the last live one
+    exits. The list is the wheel's own file: anything unexpected there is left as it is."""
+    handles = pgdata / ".handle_pids.json"
+    try:
+        pids = json.loads(handles.read_text())
+        if not isinstance(pids, list):
+            return
+        alive = [pid for pid in pids if isinstance(pid, int) and _alive(pid)]
+        if alive != pids:
+            handles.write_text(json.dumps(alive))
+    except (OSError, ValueError):
+        return
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 async def _init_connection(conn: asyncpg.Connection) -> None:
