@@ -23,6 +23,13 @@ def answers(host: str, port: int) -> bool:
         return False
 
 
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
 def server_url(env: Sequence[str] = ("TEST_DATABASE_URL",), *, prefix: str = "outlay-pg-") -> str:
     """The first of the `env` variables that is set, else the local server on 5432 when it
     answers, else an embedded PostgreSQL in a new temporary folder."""

@@ -15,7 +15,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -30,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))  # run as a script: the service and tests packages
 
 from tests import databases  # noqa: E402
+from tests.databases import free_port  # noqa: E402
 
 PYTHON = sys.executable
 
@@ -101,12 +101,6 @@ async def api_key(url: str) -> str:
 
 
 # -- processes ---------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def service_env(url: str, **settings: str) -> dict[str, str]:

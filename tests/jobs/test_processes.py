@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import time
 from pathlib import Path
@@ -14,6 +13,7 @@ import asyncpg
 import httpx
 import pytest
 
+from tests.databases import free_port
 from tests.fetch.server import Request, Server, page
 from tests.jobs.conftest import queue_urls, start, worker_env
 
@@ -140,12 +140,6 @@ async def test_sigterm_worker_finishes_or_hands_back_its_jobs(
     assert await jdb.fetchval("SELECT count(*) FROM article WHERE status = 'fetching'") == 0
     assert took < grace + 5
     print(f"worker stopped {took:.2f} s after SIGTERM")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def test_sigterm_api_finishes_requests_in_flight(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -20,6 +19,7 @@ import httpx
 import pytest
 
 from tests.conftest import TEST_PEPPER, new_key
+from tests.databases import free_port
 from tests.support import ROOT
 
 
@@ -58,12 +58,6 @@ def _run(coro: Any) -> Any:
     thread.start()
     thread.join()
     return result[0]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def service_env(database_url: str, **extra: str) -> dict[str, str]:

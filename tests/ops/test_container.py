@@ -15,7 +15,8 @@ import pytest
 
 from service.__main__ import main
 from service.cli import health
-from tests.ops.conftest import Server, free_port, service_env
+from tests.databases import free_port
+from tests.ops.conftest import Server, service_env
 from tests.support import ROOT
 
 DOCKERFILE = ROOT / "Dockerfile"

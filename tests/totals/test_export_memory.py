@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -20,6 +19,7 @@ import asyncpg
 import httpx
 import pytest
 
+from tests.databases import free_port
 from tests.support import ROOT
 
 pytestmark = pytest.mark.usefixtures("clean")
@@ -45,12 +45,6 @@ async def add_claims(db: asyncpg.Connection, article: int, first: int, last: int
     async with db.transaction():
         await db.execute("SET LOCAL session_replication_role = replica")
         await db.execute(ADD_CLAIMS, article, first, last)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def rss_kib(pid: int) -> int:
