@@ -23,6 +23,8 @@ logger = log.get(__name__)
 
 # Any constant works; it only has to be the same for every replica of the service.
 MIGRATION_LOCK = 7_391_024_118
+# What a lost or restarting database raises: worth a retry, not a crash.
+DATABASE_ERRORS = (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError)
 
 
 def embedded_url(data_dir: str) -> str:

@@ -15,7 +15,7 @@ import contextlib
 import itertools
 import os
 import socket
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from concurrent.futures import Executor
 
 import asyncpg
@@ -23,13 +23,13 @@ import structlog
 
 from service import log
 from service.config import Settings
+from service.db import DATABASE_ERRORS
 from service.jobs import queue
+from service.listen import keep_listening
 
 logger = log.get(__name__)
 
 Handler = Callable[[queue.Job], Awaitable[object]]
-# What a database that went away looks like from asyncpg.
-DATABASE_ERRORS = (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError)
 _numbers = itertools.count(1)
 
 
@@ -198,36 +198,17 @@ class Worker:
 
     # -- LISTEN ---------------------------------------------------------------------------
 
-    def _notified(self, *_: object) -> None:
-        self._wake.set()
+    def _listening(self, conn: asyncpg.Connection | None) -> None:
+        if conn is None:
+            self.listening.clear()
+        else:
+            self.listening.set()
+            self._wake.set()  # anything queued while we were deaf
 
-    async def _keep_listening(self) -> None:
-        """Hold a LISTEN connection; when it drops, open another. Polling covers the gap."""
-        while True:
-            closed = asyncio.Event()
-            conn: asyncpg.Connection | None = None
-            try:
-                conn = await self.pool.acquire(timeout=self.settings.db_acquire_timeout)
-                conn.add_termination_listener(lambda _c, closed=closed: closed.set())
-                await conn.add_listener(queue.CHANNEL, self._notified)
-                self.listening.set()
-                self._wake.set()  # anything queued while we were deaf
-                while not closed.is_set() and not conn.is_closed():
-                    with contextlib.suppress(TimeoutError):
-                        async with asyncio.timeout(self.settings.poll_interval):
-                            await closed.wait()
-                logger.warning("LISTEN connection lost; reconnecting")
-            except DATABASE_ERRORS as exc:
-                logger.warning("LISTEN unavailable, polling", error=str(exc) or type(exc).__name__)
-            finally:
-                self.listening.clear()
-                if conn is not None:
-                    await self._drop_listener(conn)
-            await asyncio.sleep(self.settings.poll_interval)
-
-    async def _drop_listener(self, conn: asyncpg.Connection) -> None:
-        with contextlib.suppress(Exception):
-            if not conn.is_closed():
-                await conn.remove_listener(queue.CHANNEL, self._notified)
-        with contextlib.suppress(Exception):
-            await asyncio.shield(self.pool.release(conn, timeout=2))
+    def _keep_listening(self) -> Coroutine[None, None, None]:
+        """A LISTEN connection for as long as the worker runs. Polling covers its gaps."""
+        return keep_listening(
+            self.pool, queue.CHANNEL, self._wake.set, self._listening,
+            acquire_timeout=self.settings.db_acquire_timeout,
+            retry_every=self.settings.poll_interval,
+        )  # fmt: skip
