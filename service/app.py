@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import re
 import uuid
@@ -29,8 +30,11 @@ from service.figures.api import FigureController
 from service.figures.rates import sync_rates
 from service.jobs.api import JobController
 from service.jobs.runner import running_worker
+from service.listen import keep_listening
 from service.observability import metrics
 from service.totals.api import TotalsController
+from service.totals.cache import CHANNEL as TOTALS_CHANNEL
+from service.totals.cache import TotalsCache
 
 logger = log.get(__name__)
 
@@ -134,6 +138,16 @@ def create_app(settings: Settings) -> Litestar:
                 await sync_rates(conn)
             app.state.pool = pool
             app.state.acquire_timeout = settings.db_acquire_timeout
+            app.state.totals_cache = cache = TotalsCache()
+            # Without a listener the cache never keeps anything.
+            listening = asyncio.create_task(
+                keep_listening(
+                    pool, TOTALS_CHANNEL, cache.changed, cache.listening,
+                    acquire_timeout=settings.db_acquire_timeout, retry_every=1.0,
+                )
+                if settings.totals_cache
+                else asyncio.sleep(0)
+            )  # fmt: skip
             # Parse processes for the API's own CPU work (reprocessing): the worker's when it
             # runs here, else started on first use, so an API-only replica pays nothing idle.
             app.state.executor = None
@@ -156,6 +170,9 @@ def create_app(settings: Settings) -> Litestar:
                     app.state.executor = worker.executor
                     yield
             finally:
+                listening.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await listening
                 own = app.state.get("own_executor")
                 if own is not None:
                     own.shutdown(wait=True, cancel_futures=True)

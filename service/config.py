@@ -48,6 +48,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # How long a request waits for a connection, and a statement may run, before a 503.
     db_acquire_timeout: float = 5.0
     db_command_timeout: float = 30.0
+    # Keep computed totals until a commit changes what they add up (service/totals/cache.py);
+    # off, every totals request is computed from the figures.
+    totals_cache: bool = True
     # `worker` alone serves /metrics on this port (0: none); `serve` has them at /metrics.
     metrics_port: int = 0
     # Partner access (service/auth, README "For partners"). `production` refuses to start

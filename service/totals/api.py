@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, Response, get
+from litestar import Controller, MediaType, Request, Response, get
 from litestar.openapi import ResponseSpec
 from litestar.params import QueryParameter
+from litestar.serialization import encode_json
 
 from service import export
 from service.auth import require_scope
@@ -19,8 +20,11 @@ from service.figures.api import ExportFormat, parse_companies
 from service.figures.schemas import Usd
 from service.http import CategoryFilter, CompaniesFilter, Conn, StatusFilter, Year
 from service.totals import examples, queries
+from service.totals.cache import TotalsCache, accepts_gzip
 from service.totals.schemas import Coverage, TotalRow, Totals
 
+# A kept answer may be sent gzipped: caches between us and the client must tell them apart.
+VARY = {"Vary": "Accept-Encoding"}
 CSV_COLUMNS = [
     "company.slug", "company.name", "year", "category", "status", "currency", "amount_low",
     "amount_high", "usd.amount_low", "usd.amount_high", "figures", "claims", "articles",
@@ -198,6 +202,20 @@ class TotalsController(Controller):
             companies=companies, year=year, category=category, status=status, record=record,
             year_from=year_from, year_to=year_to,
         )  # fmt: skip
+        cache: TotalsCache = request.app.state.totals_cache
+        key = (
+            tuple(groups), tuple(companies or ()), year, year_from, year_to, category, status,
+            record, currency, explain,
+        )  # fmt: skip
+        if fmt == "json" and (kept := await cache.get(key)) is not None:
+            if kept.gzipped is not None and accepts_gzip(request.headers.get("accept-encoding")):
+                return Response(
+                    kept.gzipped,
+                    media_type=MediaType.JSON,
+                    headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"},
+                )
+            return Response(kept.body, media_type=MediaType.JSON, headers=VARY)
+        generation = cache.generation
         # One snapshot for the sums and their explanation: a store committing in between
         # must not leave a row explained by figures other than the ones it adds up.
         async with conn.transaction(isolation="repeatable_read", readonly=True):
@@ -229,7 +247,10 @@ class TotalsController(Controller):
             return export.rows_response(
                 (msgspec.to_builtins(r) for r in rows), fmt=fmt, columns=CSV_COLUMNS, name="totals"
             )
-        return Response(Totals(group_by=groups, items=rows, currency=currency, coverage=coverage))
+        totals = Totals(group_by=groups, items=rows, currency=currency, coverage=coverage)
+        body = encode_json(totals)
+        cache.put(key, body, generation=generation)
+        return Response(body, media_type=MediaType.JSON, headers=VARY)
 
 
 def _refuse_mixed(records: list[Any], currency: str | None) -> None:
