@@ -259,11 +259,14 @@ def have_wrk() -> bool:
 
 
 def _lua(paths: Sequence[str]) -> str:
+    """Requests cycling through `paths`, saying they accept gzip as browsers and HTTP
+    libraries (httpx, requests) do."""
     quoted = ", ".join(json.dumps(p) for p in paths)
     return (
         f"local paths = {{{quoted}}}\nlocal i = 0\n"
+        'local headers = {["Accept-Encoding"] = "gzip, deflate"}\n'
         "request = function()\n  i = i % #paths + 1\n"
-        "  return wrk.format('GET', paths[i])\nend\n"
+        "  return wrk.format('GET', paths[i], headers)\nend\n"
     )
 
 
