@@ -34,7 +34,7 @@ CSV_COLUMNS = [
 
 def parse_group_by(value: str) -> list[str]:
     parts = [p.strip() for p in value.split(",") if p.strip()]
-    unknown = [p for p in parts if p not in queries.GROUP_COLUMNS]
+    unknown = [p for p in parts if p not in queries.GROUP_KEYS]
     if not parts or unknown or len(set(parts)) != len(parts):
         raise bad_param(
             "group_by",
@@ -220,9 +220,9 @@ class TotalsController(Controller):
         # must not leave a row explained by figures other than the ones it adds up.
         async with conn.transaction(isolation="repeatable_read", readonly=True):
             records = await queries.totals(
-                conn, group_by=groups, filters=filters, currency=currency
+                conn, group_by=groups, filters=filters, currency=currency, explain=explain
             )
-            _refuse_mixed(records, currency)
+            await _refuse_mixed(conn, records, filters, currency)
             found = (
                 await figures.by_ids(conn, [i for r in records for i in r["figure_ids"]])
                 if explain and fmt == "json"
@@ -253,10 +253,12 @@ class TotalsController(Controller):
         return Response(body, media_type=MediaType.JSON, headers=VARY)
 
 
-def _refuse_mixed(records: list[Any], currency: str | None) -> None:
+async def _refuse_mixed(
+    conn: Conn, records: list[Any], filters: figures.Filters, currency: str | None
+) -> None:
     """A sum across currencies means nothing unless every figure is converted first."""
-    mixed = sorted({c for r in records if r["currencies"] > 1 for c in r["stated_currencies"]})
-    if mixed and currency is None:
+    if currency is None and any(r["mixed"] for r in records):
+        mixed = await queries.currencies(conn, filters)
         raise ProblemError(
             400,
             "mixed_currencies",
@@ -265,8 +267,8 @@ def _refuse_mixed(records: list[Any], currency: str | None) -> None:
             "average rate of each figure's year",
             errors=[FieldError(field="currency", source="query", message="required to mix")],
         )
-    no_rate = sorted({c for r in records for c in r["no_rate"]})
-    if no_rate:
+    if currency is not None and any(r["unconvertible"] for r in records):
+        no_rate = await queries.currencies(conn, filters, unconvertible_to=currency)
         raise ProblemError(
             400,
             "no_exchange_rate",

@@ -12,66 +12,92 @@ import asyncpg
 
 from service.figures.queries import FILTER, Filters
 
-# Group keys (from a whitelist) and the SQL that gives each.
-GROUP_COLUMNS = {
-    "company": ["f.company_id", "co.slug", "co.name"],
-    "year": ["f.year"],
-    "category": ["f.category"],
-}
-OUTPUT = {
-    "company": "f.company_id, co.slug AS company_slug, co.name AS company_name",
-    "year": "f.year",
-    "category": "f.category",
-}
+# Group keys (from a whitelist): what a group is made of, and what a row shows of it.
+GROUP_KEYS = {"company": "f.company_id", "year": "f.year", "category": "f.category"}
+ORDER = {"company": "co.slug", "year": "g.year", "category": "g.category"}
 
 
 def _in(target: str, column: str) -> str:
-    """An amount in the target currency: as stated when it is in it, else through USD."""
+    """An amount in the target currency: as stated when it is in it, else through USD at
+    the rate of its year (joined once per year, not looked up per figure)."""
     return (
         f"CASE WHEN f.currency = {target} THEN f.amount_{column} "
-        f"ELSE round(f.usd_{column} * fx_per_usd({target}, f.year)) END"
+        f"ELSE round(f.usd_{column} * r.per_usd) END"
     )
 
 
 async def totals(
-    conn: asyncpg.Connection, *, group_by: list[str], filters: Filters, currency: str | None
+    conn: asyncpg.Connection,
+    *,
+    group_by: list[str],
+    filters: Filters,
+    currency: str | None,
+    explain: bool = False,
 ) -> list[asyncpg.Record]:
     """One row per group and status, with what a caller needs to judge it.
 
     With `currency`, every figure is expressed in it (converted at its year's average rate);
-    without, amounts are summed as stated and `currencies` tells whether a row mixed them.
+    without, amounts are summed as stated and `mixed` tells whether a row mixed currencies.
+    Figures are grouped by ids before the company's slug and name are joined to the (far
+    fewer) rows; a row's figure ids come only with `explain`, its companies' slugs only when
+    the filter names companies (for `missing` and `coverage`).
     """
-    keys = [c for g in group_by for c in GROUP_COLUMNS[g]]
-    group = ", ".join([*keys, "f.status"])
-    select = ", ".join([OUTPUT[g] for g in group_by])
-    order = ", ".join(["co.slug" if g == "company" else f"f.{g}" for g in group_by] + ["f.status"])
-    low = "f.amount_low" if currency is None else _in("$9", "low")
-    high = "f.amount_high" if currency is None else _in("$9", "high")
+    keys = ", ".join([GROUP_KEYS[g] for g in group_by] + ["f.status"])
+    order = ", ".join([ORDER[g] for g in group_by] + ["g.status"])
+    converted = currency is not None
+    rate = (
+        "JOIN (SELECT y.year, fx_per_usd($9, y.year) AS per_usd"
+        " FROM (SELECT DISTINCT year FROM figure) y) r ON r.year = f.year"
+        if converted
+        else ""
+    )
+    low = _in("$9", "low") if converted else "f.amount_low"
+    high = _in("$9", "high") if converted else "f.amount_high"
+    extra = ""
+    if explain:
+        extra += ", array_agg(f.id ORDER BY co.slug, f.year, f.category) AS figure_ids"
+    if filters.companies:
+        extra += ", array_agg(DISTINCT co.slug) AS slugs"
+    company = "company" in group_by
     sql = f"""
-        SELECT {select}, f.status,
-               count(DISTINCT f.currency)::int AS currencies,
-               coalesce($9, min(f.currency)) AS currency,
-               array_agg(DISTINCT f.currency ORDER BY f.currency) AS stated_currencies,
-               sum({low})::bigint AS amount_low, sum({high})::bigint AS amount_high,
-               CASE WHEN bool_and(f.usd_low IS NOT NULL) THEN sum(f.usd_low)::bigint END
-                   AS usd_low,
-               CASE WHEN bool_and(f.usd_high IS NOT NULL) THEN sum(f.usd_high)::bigint END
-                   AS usd_high,
-               array_remove(array_agg(DISTINCT CASE
-                   WHEN $9::text IS NOT NULL AND f.currency <> $9
-                        AND ({low}) IS NULL THEN f.currency END), NULL) AS no_rate,
-               count(*)::int AS figures, sum(f.claims)::int AS claims,
-               string_agg(array_to_string(f.origin_ids, ' '), ' ') AS origins,
-               array_agg(f.id ORDER BY co.slug, f.year, f.category) AS figure_ids,
-               array_agg(DISTINCT co.slug) AS slugs
-        FROM figure f
-        JOIN company co ON co.id = f.company_id
-        {FILTER}
-        GROUP BY {group}
+        WITH g AS (
+            SELECT {keys},
+                   {"$9::text" if converted else "min(f.currency)"} AS currency,
+                   min(f.currency) <> max(f.currency) AS mixed,
+                   sum({low})::bigint AS amount_low, sum({high})::bigint AS amount_high,
+                   CASE WHEN bool_and(f.usd_low IS NOT NULL) THEN sum(f.usd_low)::bigint END
+                       AS usd_low,
+                   CASE WHEN bool_and(f.usd_high IS NOT NULL) THEN sum(f.usd_high)::bigint END
+                       AS usd_high,
+                   {"bool_or(f.currency <> $9 AND f.usd_low IS NULL)" if converted else "false"}
+                       AS unconvertible,
+                   count(*)::int AS figures, sum(f.claims)::int AS claims,
+                   string_agg(array_to_string(f.origin_ids, ' '), ' ') AS origins{extra}
+            FROM figure f
+            JOIN company co ON co.id = f.company_id
+            {rate}
+            {FILTER}
+            GROUP BY {keys}
+        )
+        SELECT g.*{", co.slug AS company_slug, co.name AS company_name" if company else ""}
+        FROM g {"JOIN company co ON co.id = g.company_id" if company else ""}
         ORDER BY {order}
     """
-    rows: list[asyncpg.Record] = await conn.fetch(sql, *filters.args(), currency)
+    args = (*filters.args(), currency) if converted else filters.args()
+    rows: list[asyncpg.Record] = await conn.fetch(sql, *args)
     return rows
+
+
+async def currencies(
+    conn: asyncpg.Connection, filters: Filters, *, unconvertible_to: str | None = None
+) -> list[str]:
+    """The currencies of the figures a filter selects (with `unconvertible_to`: only those
+    without a rate to convert them), for the message that refuses a sum."""
+    sql = f"""SELECT DISTINCT f.currency FROM figure f JOIN company co ON co.id = f.company_id
+              {FILTER} {"AND f.currency <> $9 AND f.usd_low IS NULL" if unconvertible_to else ""}
+              ORDER BY 1"""
+    args = filters.args() + ((unconvertible_to,) if unconvertible_to else ())
+    return [r[0] for r in await conn.fetch(sql, *args)]
 
 
 async def known_currency(conn: asyncpg.Connection, code: str) -> bool:
