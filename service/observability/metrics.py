@@ -57,6 +57,11 @@ EXTRACT_SECONDS = Histogram(
     "Time to find the claims in an article's text (in the process pool).",
     buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
 )
+TOTALS_ANSWERS = Counter(
+    "outlay_totals_answers_total",
+    "Totals answered from what the process kept (kept) or computed from figures (computed).",
+    ["source"],
+)
 CLAIMS_PER_ARTICLE = Histogram(
     "outlay_claims_per_article",
     "Claims found in each parsed article.",

@@ -19,6 +19,7 @@ from service.figures import queries as figures
 from service.figures.api import ExportFormat, parse_companies
 from service.figures.schemas import Usd
 from service.http import CategoryFilter, CompaniesFilter, Conn, StatusFilter, Year
+from service.observability import metrics
 from service.totals import examples, queries
 from service.totals.cache import TotalsCache, accepts_gzip
 from service.totals.schemas import Coverage, TotalRow, Totals
@@ -208,6 +209,7 @@ class TotalsController(Controller):
             record, currency, explain,
         )  # fmt: skip
         if fmt == "json" and (kept := await cache.get(key)) is not None:
+            metrics.TOTALS_ANSWERS.labels("kept").inc()
             if kept.gzipped is not None and accepts_gzip(request.headers.get("accept-encoding")):
                 return Response(
                     kept.gzipped,
@@ -215,6 +217,7 @@ class TotalsController(Controller):
                     headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"},
                 )
             return Response(kept.body, media_type=MediaType.JSON, headers=VARY)
+        metrics.TOTALS_ANSWERS.labels("computed").inc()
         generation = cache.generation
         # One snapshot for the sums and their explanation: a store committing in between
         # must not leave a row explained by figures other than the ones it adds up.

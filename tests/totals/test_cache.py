@@ -32,6 +32,13 @@ async def amazon(client: AsyncTestClient) -> int:  # type: ignore[type-arg]
     return int(sum(r["amount_low"] for r in rows))
 
 
+async def answers(client: AsyncTestClient, source: str) -> float:  # type: ignore[type-arg]
+    """The app's count of totals answered from `source`, as /metrics reports it."""
+    text = (await client.get("/metrics")).text
+    line = f'outlay_totals_answers_total{{source="{source}"}} '
+    return next((float(x.removeprefix(line)) for x in text.splitlines() if x.startswith(line)), 0)
+
+
 async def change_silently(database_url: str, amount: int) -> None:
     """Amazon's figure set to `amount` without the notification a real change sends."""
     conn = await asyncpg.connect(database_url)
@@ -72,7 +79,9 @@ async def test_a_kept_total_is_served_until_a_store_commits_then_the_store_shows
     assert await amazon(client) == 100 * B
 
     await change_silently(database_url, 7 * B)
+    kept = await answers(client, "kept")
     assert await amazon(client) == 100 * B  # kept: nothing told the app of the change
+    assert await answers(client, "kept") == kept + 1
 
     # A real store sends the notification; the very next request sees it, no waiting.
     await store(db, "https://b.example.com/capex", date(2025, 2, 1), [claim("meta", 60)])
