@@ -80,7 +80,9 @@ class TotalsCache:
             return None
         try:
             await self._caught_up(conn)
-        except DATABASE_ERRORS:
+        except (*DATABASE_ERRORS, asyncpg.InternalClientError):
+            # The connection is going (the listener loop may be closing it as we speak):
+            # compute the answer instead.
             return None
         found = self._entries.get(key)  # a notification just delivered may have dropped it
         if found is not None:
