@@ -20,28 +20,30 @@ class Parsed(msgspec.Struct, frozen=True, kw_only=True):
     text: str
 
 
+def _empty() -> Parsed:
+    return Parsed(title=None, authors=[], published=None, language=None, text="")
+
+
 def parse(html: str, *, url: str | None = None) -> Parsed:
     if not html.strip():
-        return Parsed(title=None, authors=[], published=None, language=None, text="")
+        return _empty()
+    # Parsed once: every extraction below copies the tree it changes (bare_extraction copies
+    # a tree it is given, readability is handed a copy), and a copy costs a third of a parse.
+    tree = trafilatura.load_html(html)
+    if tree is None:  # not HTML at all: the extractors would find nothing in it either
+        return _empty()
     # Dates only from the page's markup: htmldate's extensive search guesses one from any
     # year in the text ("capex in fiscal 2026"), and a wrong date files a claim under the
     # wrong year, where no date lets the extractor fall back to the text's own years.
-    dates = set_date_params(extensive=False)
+    meta = parse_meta.metadata(tree, url=url, dates=set_date_params(extensive=False))
     # fast: the fallback trafilatura would try is done by parse_body, against trafilatura's
     # precision mode and readability, and with more than the texts' lengths to go on.
-    doc = trafilatura.bare_extraction(
-        html,
-        url=url,
-        with_metadata=True,
-        include_comments=False,
-        fast=True,
-        date_extraction_params=dates,
-    )
-    meta = doc if isinstance(doc, Document) else Document()
+    doc = trafilatura.bare_extraction(tree, url=url, include_comments=False, fast=True)
+    first = doc.text if isinstance(doc, Document) else None
     title = meta.title or None
-    text = parse_body.body(html, url=url, first=meta.text or "")
+    text = parse_body.body(tree, url=url, first=first or "")
     text = parse_clean.clean(text, title=title)
-    published = parse_meta.iso_date(meta.date) or parse_meta.declared_date(html)
+    published = parse_meta.iso_date(meta.date) or parse_meta.declared_date(tree)
     authors = [a.strip() for a in (meta.author or "").split(";")]
     return Parsed(
         title=title,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from copy import deepcopy
 
 import lxml.html
 import trafilatura
@@ -88,7 +89,8 @@ def shingles(text: str, *, n: int = 4) -> Counter[tuple[str, ...]]:
     tokens = words(text)
     if len(tokens) < n:
         return Counter([tuple(tokens)]) if tokens else Counter()
-    return Counter(tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+    # zip over shifted lists builds the n-grams in C: a third of the time of slicing.
+    return Counter(zip(*(tokens[i:] for i in range(n)), strict=False))
 
 
 def agreement(a: str, b: str) -> float:
@@ -104,7 +106,7 @@ class _Lines:
 
     def __init__(self, text: str) -> None:
         tokens = words(text)
-        self._grams = {tuple(tokens[i : i + 3]) for i in range(len(tokens) - 2)}
+        self._grams = set(zip(tokens, tokens[1:], tokens[2:], strict=False))
         self._joined = " " + " ".join(tokens) + " "
 
     def presence(self, line: str) -> float:
@@ -113,17 +115,15 @@ class _Lines:
             return 1.0
         if len(tokens) < 3:
             return 1.0 if " " + " ".join(tokens) + " " in self._joined else 0.0
-        grams = [tuple(tokens[i : i + 3]) for i in range(len(tokens) - 2)]
+        grams = list(zip(tokens, tokens[1:], tokens[2:], strict=False))
         return sum(g in self._grams for g in grams) / len(grams)
 
 
-def readability_text(html: str) -> str:
-    """Body text by the readability algorithm, one paragraph a line."""
+def readability_text(tree: lxml.html.HtmlElement) -> str:
+    """Body text by the readability algorithm, one paragraph a line. ``tree`` is left as it
+    was: readability prunes the copy it is given."""
     try:
-        tree = trafilatura.load_html(html)
-        if tree is None:
-            return ""
-        summary = Readability(tree, min_text_length=25).summary()
+        summary = Readability(deepcopy(tree), min_text_length=25).summary()
         root = lxml.html.fromstring(summary)
     except Exception:  # a heuristic failing on odd markup just has no opinion
         return ""
@@ -136,12 +136,12 @@ def readability_text(html: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def precision_text(html: str, *, url: str | None, readable: str) -> str:
+def precision_text(tree: lxml.html.HtmlElement, *, url: str | None, readable: str) -> str:
     """trafilatura in precision mode. When it finds next to nothing, readability stands in,
     as trafilatura's own fallback would do, but with the readability text already at hand
     instead of a second readability run."""
     text = (
-        trafilatura.extract(html, url=url, include_comments=False, favor_precision=True, fast=True)
+        trafilatura.extract(tree, url=url, include_comments=False, favor_precision=True, fast=True)
         or ""
     )
     if len(text) < _NEXT_TO_NOTHING and len(readable) > 2 * len(text):
@@ -223,14 +223,15 @@ def trim_edges(text: str, other: str) -> str:
     )
 
 
-def body(html: str, *, url: str | None, first: str) -> str:
-    """Body text of ``html``; ``first`` is trafilatura's fast default extraction of it."""
-    readable = readability_text(html)
+def body(tree: lxml.html.HtmlElement, *, url: str | None, first: str) -> str:
+    """Body text of the page parsed as ``tree`` (left unchanged); ``first`` is trafilatura's
+    fast default extraction of it."""
+    readable = readability_text(tree)
     if agreement(first, readable) >= _SETTLED:
         # Same words; on short pages trafilatura's fast pass falls back to a flat rendering
         # on one line, where readability kept the paragraphs the extractor quotes from.
         chosen = readable if "\n" not in first and "\n" in readable else first
     else:
-        precise = precision_text(html, url=url, readable=readable)
+        precise = precision_text(tree, url=url, readable=readable)
         chosen = consensus([first, precise, readable])
     return trim_edges(rescue(chosen, readable), readable)

@@ -1,18 +1,22 @@
-"""Publication date and language of an article.
+"""Title, author, publication date and language of an article.
 
-Both describe the article, not the page around it: a Chinese portal that carries an English
+All describe the article, not the page around it: a Chinese portal that carries an English
 story declares ``lang="zh-CN"``, so the language comes from the extracted body text.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 import lxml.html
-from lxml.etree import ParserError
+from htmldate import find_date
+from trafilatura import metadata as trafilatura_meta
+from trafilatura.settings import Document
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
@@ -81,12 +85,29 @@ def iso_date(value: str | None) -> date | None:
         return None
 
 
-def declared_date(html: str) -> date | None:
+def metadata(tree: lxml.html.HtmlElement, *, url: str | None, dates: dict[str, Any]) -> Document:
+    """trafilatura's extract_metadata for the fields an article keeps (title, author, date),
+    step for step; its categories, tags, licence and site name cost a quarter of a whole
+    default extraction and were thrown away. Reads ``tree`` without changing it."""
+    meta = trafilatura_meta.examine_meta(tree)
+    if meta.author and " " not in meta.author:  # a handle, not a name
+        meta.author = None
+    # trafilatura's JSON-LD reader failing on odd data has no opinion.
+    with contextlib.suppress(Exception):
+        meta = trafilatura_meta.extract_meta_json(tree, meta)
+    if not meta.title:
+        meta.title = trafilatura_meta.extract_title(tree)
+    if not meta.author:
+        meta.author = trafilatura_meta.extract_author(tree)
+    if not meta.url:
+        meta.url = trafilatura_meta.extract_url(tree, url)
+    meta.date = find_date(tree, **{**dates, "url": meta.url})
+    meta.clean_and_trim()
+    return meta
+
+
+def declared_date(root: lxml.html.HtmlElement) -> date | None:
     """Publication date the page declares in JSON-LD or a meta tag, if any."""
-    try:
-        root = lxml.html.fromstring(html)
-    except (ParserError, ValueError):
-        return None
     for found in _json_ld_dates(root):
         if parsed := iso_date(found):
             return parsed
