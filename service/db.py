@@ -204,20 +204,46 @@ def unavailable_problem(exc: BaseException) -> ProblemError:
     )
 
 
-async def provide_connection(state: State) -> AsyncIterator[asyncpg.Connection]:
-    """A pooled connection for one request; 503 rather than a hang when the database is away."""
-    pool: asyncpg.Pool = state.pool
+# Where a request's authorization (service.auth.access) leaves the pooled connection it counted
+# the request on, for the route's `conn` to take: one acquire and one release (asyncpg resets a
+# released connection with a round trip) a request instead of two. What no route takes, the
+# auth middleware releases when the request ends.
+HELD_CONNECTION = "held_connection"
+
+
+def hold(scope_state: dict[str, Any], pool: asyncpg.Pool, conn: asyncpg.Connection) -> None:
+    scope_state[HELD_CONNECTION] = (pool, conn)
+
+
+def take_held(scope_state: dict[str, Any]) -> tuple[asyncpg.Pool, asyncpg.Connection] | None:
+    return scope_state.pop(HELD_CONNECTION, None)  # type: ignore[no-any-return]
+
+
+async def release(pool: asyncpg.Pool, conn: asyncpg.Connection, wait: float) -> None:
     try:
-        conn = await pool.acquire(timeout=state.acquire_timeout)
-    except UNAVAILABLE as exc:
-        raise unavailable_problem(exc) from exc
+        await pool.release(conn, timeout=wait)
+    except UNAVAILABLE as exc:  # the connection died with the server: the pool replaces it
+        logger.debug("release failed", error=str(exc) or type(exc).__name__)
+
+
+async def provide_connection(
+    state: State, request: Request[Any, Any, Any]
+) -> AsyncIterator[asyncpg.Connection]:
+    """A pooled connection for one request (the one authorization took, if it took one); 503
+    rather than a hang when the database is away."""
+    pool: asyncpg.Pool = state.pool
+    held = take_held(request.scope.setdefault("state", {}))
+    if held is not None:
+        pool, conn = held
+    else:
+        try:
+            conn = await pool.acquire(timeout=state.acquire_timeout)
+        except UNAVAILABLE as exc:
+            raise unavailable_problem(exc) from exc
     try:
         yield conn
     finally:
-        try:
-            await pool.release(conn, timeout=state.acquire_timeout)
-        except UNAVAILABLE as exc:  # the connection died with the server: the pool replaces it
-            logger.debug("release failed", error=str(exc) or type(exc).__name__)
+        await release(pool, conn, state.acquire_timeout)
 
 
 def handle_unavailable(request: Request[Any, Any, Any], exc: Exception) -> Response[Problem]:

@@ -10,7 +10,6 @@ without the scope.
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
 import asyncpg
@@ -114,6 +113,11 @@ def _client_ip(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
     return client.host if client is not None else "unknown"
 
 
+# Writes take further connections before their route's own (the idempotency claim): holding
+# this one meanwhile, a burst of them could each wait on the pool for a second one.
+_HOLDING_METHODS = frozenset({"GET", "HEAD"})
+
+
 async def authorize(
     connection: ASGIConnection[Any, Any, Any, Any], required: ScopeName
 ) -> Principal:
@@ -134,26 +138,32 @@ async def authorize(
     except (*db.UNAVAILABLE, asyncpg.PostgresError) as exc:  # e.g. not accepting connections
         raise db.unavailable_problem(exc) from exc
     try:
-        row, touch = None, False
-        if usable:
-            row, touch = await _identify(conn, presented, config.pepper)  # type: ignore[arg-type]
-        if row is not None:
-            principal = Principal(row["id"], row["name"], frozenset(row["scopes"]))
-            policy = config.policies[required]
-            bucket = f"key:{row['id']}:{required}"
-        else:
-            principal = Principal(None, None, frozenset())
-            policy = config.policies[ANONYMOUS]
-            bucket = f"ip:{_client_ip(connection)}"
-        hits, reset = await queries.hit(conn, bucket=bucket, window=policy.window)
-        if touch:
-            await queries.touch(conn, row["id"])  # type: ignore[index]
-    except db.UNAVAILABLE as exc:
-        raise db.unavailable_problem(exc) from exc
-    finally:
-        # A connection that died with the server: the pool replaces it.
-        with contextlib.suppress(*db.UNAVAILABLE):
-            await pool.release(conn, timeout=wait)
+        try:
+            row, touch = None, False
+            if usable:
+                row, touch = await _identify(conn, presented, config.pepper)  # type: ignore[arg-type]
+            if row is not None:
+                principal = Principal(row["id"], row["name"], frozenset(row["scopes"]))
+                policy = config.policies[required]
+                bucket = f"key:{row['id']}:{required}"
+            else:
+                principal = Principal(None, None, frozenset())
+                policy = config.policies[ANONYMOUS]
+                bucket = f"ip:{_client_ip(connection)}"
+            hits, reset = await queries.hit(conn, bucket=bucket, window=policy.window)
+            if touch:
+                await queries.touch(conn, row["id"])  # type: ignore[index]
+        except db.UNAVAILABLE as exc:
+            raise db.unavailable_problem(exc) from exc
+    except BaseException:
+        await db.release(pool, conn, wait)
+        raise
+    if connection.scope.get("method") in _HOLDING_METHODS:
+        # A read's route takes this connection as its `conn` rather than another (see
+        # db.HELD_CONNECTION); rate_headers_middleware releases it if the request ends first.
+        db.hold(state, pool, conn)
+    else:
+        await db.release(pool, conn, wait)
     rate = RateState(policy, max(0, policy.limit - hits), reset)
     state["rate"] = rate
     if hits > policy.limit:
@@ -225,6 +235,12 @@ def rate_headers_middleware(app: ASGIApp) -> ASGIApp:
                     message["headers"] = headers
             await send(message)
 
-        await app(scope, receive, send_with_rate)
+        try:
+            await app(scope, receive, send_with_rate)
+        finally:
+            held = db.take_held(scope.get("state", {}))
+            if held is not None:
+                pool, conn = held
+                await db.release(pool, conn, scope["app"].state.acquire_timeout)
 
     return middleware

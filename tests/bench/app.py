@@ -3,8 +3,8 @@
     PYTHONPATH=. granian --interface asgi tests.bench.app:app       (or uvicorn tests.bench.app:app)
     python tests/bench/app.py uvicorn|granian --port N --workers W
 
-`GET /bench/floor` runs `SELECT 1` through the same pool, connection dependency, middleware
-and serialiser as the real routes and answers a page of one item, so an endpoint's
+`GET /bench/floor` runs `SELECT 1` through the same pool, connection dependency, middleware,
+read guard and serialiser as the real routes and answers a page of one item, so an endpoint's
 requests/s over the floor's is the share of the server's capacity its own query and shaping
 leave. The route exists only in this benchmark's app instance, never in the product.
 """
@@ -23,6 +23,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from service.app import from_environment  # noqa: E402
+from service.auth import require_scope  # noqa: E402
 from service.http import Conn  # noqa: E402
 
 
@@ -35,7 +36,10 @@ class FloorPage(msgspec.Struct, frozen=True):
     next_cursor: str | None
 
 
-@get("/bench/floor", include_in_schema=False)
+# Guarded as every read is: the guard counts the request against the caller's rate limit (a
+# query) before the route runs. The floor predates the guards (issue 5) and went without,
+# which charged each list endpoint a round trip and the guard's work it does not own.
+@get("/bench/floor", include_in_schema=False, guards=[require_scope("read")])
 async def floor(conn: Conn) -> FloorPage:
     return FloorPage(items=[FloorItem(await conn.fetchval("SELECT 1"))], next_cursor=None)
 
