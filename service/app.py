@@ -118,6 +118,37 @@ async def ready(state: State) -> dict[str, str]:
     return {"status": "ok", "database": "ok"}
 
 
+@contextlib.asynccontextmanager
+async def kept_totals(
+    cache: TotalsCache, database_url: str, settings: Settings
+) -> AsyncIterator[None]:
+    """The totals cache's LISTEN connection, in a pool of its own: held for the process's
+    life, it must not take one of the connections requests share. Without it (the setting
+    off) the cache never keeps anything."""
+    if not settings.totals_cache:
+        yield
+        return
+    async with db.pool_lifespan(
+        database_url,
+        min_size=1,
+        max_size=1,
+        command_timeout=settings.db_command_timeout,
+        connect_timeout=settings.db_acquire_timeout,
+    ) as pool:
+        listening = asyncio.create_task(
+            keep_listening(
+                pool, TOTALS_CHANNEL, cache.changed, cache.listening,
+                acquire_timeout=settings.db_acquire_timeout, retry_every=1.0,
+            )
+        )  # fmt: skip
+        try:
+            yield
+        finally:
+            listening.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await listening
+
+
 def create_app(settings: Settings) -> Litestar:
     if not settings.database_url:
         raise ValueError("settings.database_url is required; __main__ resolves the embedded one")
@@ -139,40 +170,29 @@ def create_app(settings: Settings) -> Litestar:
             app.state.pool = pool
             app.state.acquire_timeout = settings.db_acquire_timeout
             app.state.totals_cache = cache = TotalsCache()
-            # Without a listener the cache never keeps anything.
-            listening = asyncio.create_task(
-                keep_listening(
-                    pool, TOTALS_CHANNEL, cache.changed, cache.listening,
-                    acquire_timeout=settings.db_acquire_timeout, retry_every=1.0,
-                )
-                if settings.totals_cache
-                else asyncio.sleep(0)
-            )  # fmt: skip
             # Parse processes for the API's own CPU work (reprocessing): the worker's when it
             # runs here, else started on first use, so an API-only replica pays nothing idle.
             app.state.executor = None
             try:
-                if not settings.run_worker:
-                    yield
-                    return
-                # A pool of its own, so that jobs never take the connections requests need.
-                async with (
-                    db.pool_lifespan(
-                        database_url,
-                        min_size=1,
-                        max_size=settings.worker_concurrency * 2 + 2,
-                        command_timeout=settings.db_command_timeout,
-                        connect_timeout=settings.db_acquire_timeout,
-                    ) as worker_pool,
-                    running_worker(worker_pool, settings) as worker,
-                ):
-                    app.state.worker = worker  # `serve` stops it from claiming at SIGTERM
-                    app.state.executor = worker.executor
-                    yield
+                async with kept_totals(cache, database_url, settings):
+                    if not settings.run_worker:
+                        yield
+                        return
+                    # A pool of its own, so that jobs never take the connections requests need.
+                    async with (
+                        db.pool_lifespan(
+                            database_url,
+                            min_size=1,
+                            max_size=settings.worker_concurrency * 2 + 2,
+                            command_timeout=settings.db_command_timeout,
+                            connect_timeout=settings.db_acquire_timeout,
+                        ) as worker_pool,
+                        running_worker(worker_pool, settings) as worker,
+                    ):
+                        app.state.worker = worker  # `serve` stops it from claiming at SIGTERM
+                        app.state.executor = worker.executor
+                        yield
             finally:
-                listening.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await listening
                 own = app.state.get("own_executor")
                 if own is not None:
                     own.shutdown(wait=True, cancel_futures=True)

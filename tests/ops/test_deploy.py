@@ -191,7 +191,8 @@ def test_connection_budget_fits_postgres(manifests: list[dict[str, Any]]) -> Non
     hpa = one(manifests, "HorizontalPodAutoscaler", "outlay-worker")["spec"]
     api_pods = api["replicas"] + api["strategy"]["rollingUpdate"]["maxSurge"]
     worker_pods = hpa["maxReplicas"] + worker["strategy"]["rollingUpdate"]["maxSurge"]
-    per_api = int(config["OUTLAY_DB_POOL_MAX"])
+    # Its request pool, and the totals cache's LISTEN connection unless the cache is off.
+    per_api = int(config["OUTLAY_DB_POOL_MAX"]) + (config.get("OUTLAY_TOTALS_CACHE") != "false")
     per_worker = int(config["OUTLAY_WORKER_CONCURRENCY"]) * 2 + 2  # as `worker` sizes its pool
     total = api_pods * per_api + worker_pods * per_worker + 1  # + the migration job
     assert total <= POSTGRES_MAX_CONNECTIONS - RESERVED
