@@ -52,6 +52,8 @@ async def keep_listening(
             logger.warning(
                 "LISTEN unavailable", channel=channel, error=str(exc) or type(exc).__name__
             )
+        except Exception:  # whatever it was, the owner is told and another try follows
+            logger.exception("LISTEN failed", channel=channel)
         finally:
             on_state(None)
             if conn is not None:
