@@ -146,16 +146,28 @@ def _history(voices: Sequence[Source], copies: dict[int, int]) -> list[dict[str,
 
 
 def _conflicts(voices: Sequence[Source]) -> list[dict[str, Any]]:
-    dated = sorted((s for s in voices if s.published is not None), key=_recency)
-    involved: dict[int, Source] = {}
-    for i, a in enumerate(dated):
-        for b in dated[i + 1 :]:
+    """Sources within CONFLICT_DAYS of another that disagrees with them.
+
+    Sources that state the same amounts on the same day agree with each other and disagree
+    with the same others, so one of each statement is compared: a figure quoted by a thousand
+    articles on a few days is a handful of comparisons, not half a million on every store.
+    """
+    alike: dict[tuple[Any, ...], list[Source]] = {}
+    for s in voices:
+        if s.published is not None:
+            said = (s.published, s.currency, s.amount_low, s.amount_high, s.usd_low, s.usd_high)
+            alike.setdefault(said, []).append(s)
+    groups = sorted(alike.values(), key=lambda same: same[0].published or date.min)
+    involved: set[int] = set()
+    for i, same in enumerate(groups):
+        a = same[0]
+        for j in range(i + 1, len(groups)):
+            b = groups[j][0]
             if (b.published - a.published).days > CONFLICT_DAYS:  # type: ignore[operator]
                 break
             if disagree(a, b):
-                involved[a.claim_id] = a
-                involved[b.claim_id] = b
-    return [_cited(s) for s in sorted(involved.values(), key=_recency)]
+                involved.update((i, j))
+    return [_cited(s) for s in sorted((s for i in involved for s in groups[i]), key=_recency)]
 
 
 def derive_one(sources: Sequence[Source]) -> Derived:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from service.figures.derive import Source, derive_one
+from service.figures import derive
+from service.figures.derive import CONFLICT_DAYS, Source, derive_one, disagree
 
 B = 1_000_000_000
 
@@ -103,3 +105,55 @@ def test_a_copy_adds_a_source_but_no_voice() -> None:
     assert (figure.article_id, figure.conflict, figure.claims) == (1, False, 1)
     assert figure.article_ids == [1, 2, 3]
     assert figure.origin_ids == [1]
+
+
+def every_pair_conflicts(voices: list[Source]) -> list[int]:
+    """The conflicts rule read literally: every two dated sources within CONFLICT_DAYS."""
+    involved: set[int] = set()
+    for a in voices:
+        for b in voices:
+            if a is not b and a.published and b.published:
+                close = abs((a.published - b.published).days) <= CONFLICT_DAYS
+                if close and disagree(a, b):
+                    involved.add(a.claim_id)
+    return sorted(involved)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.none(), st.dates(date(2025, 1, 1), date(2025, 4, 30))),
+            st.sampled_from([60, 64, 65, 72, 100]),
+            st.sampled_from(["USD", "EUR"]),
+        ),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_conflicts_compare_each_statement_once_and_find_what_every_pair_would(rows) -> None:  # type: ignore[no-untyped-def]
+    # Few distinct amounts and days, as when many articles repeat one figure.
+    voices = [
+        source(i, i, published, amount * B, currency=currency, usd=amount * B * 11 // 10)
+        for i, (published, amount, currency) in enumerate(rows, start=1)
+    ]
+    figure = derive_one(voices)
+    assert sorted(c["claim_id"] for c in figure.conflicts) == every_pair_conflicts(voices)
+    assert figure.conflict == bool(figure.conflicts)
+
+
+def test_a_thousand_copies_of_one_statement_are_one_comparison() -> None:
+    calls = 0
+
+    def counting(a: Source, b: Source) -> bool:
+        nonlocal calls
+        calls += 1
+        return disagree(a, b)
+
+    day = date(2025, 1, 30)
+    voices = [source(i, i, day + timedelta(days=i % 3), 60 * B) for i in range(1, 1001)]
+    voices.append(source(1001, 1001, day, 80 * B))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(derive, "disagree", counting)
+        figure = derive_one(voices)
+    assert calls <= 6  # four statements: 60 on three days, 80 on one
+    assert {c["claim_id"] for c in figure.conflicts} == set(range(1, 1002))
