@@ -23,8 +23,16 @@ logger = log.get(__name__)
 
 # Any constant works; it only has to be the same for every replica of the service.
 MIGRATION_LOCK = 7_391_024_118
-# What a lost or restarting database raises: worth a retry, not a crash.
-DATABASE_ERRORS = (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError)
+# What a lost or restarting database raises: worth a retry, not a crash. asyncpg reports a
+# connection left mid-query by a timeout or a dying server, when the pool resets it on
+# release, as an InternalClientError (and closes it).
+DATABASE_ERRORS = (
+    OSError,
+    TimeoutError,
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+    asyncpg.InternalClientError,
+)
 
 
 def embedded_url(data_dir: str) -> str:

@@ -80,7 +80,7 @@ class TotalsCache:
             return None
         try:
             await self._caught_up(conn)
-        except (*DATABASE_ERRORS, asyncpg.InternalClientError):
+        except DATABASE_ERRORS:
             # The connection is going (the listener loop may be closing it as we speak):
             # compute the answer instead.
             return None
