@@ -137,7 +137,7 @@ async def kept_totals(
     ) as pool:
         listening = asyncio.create_task(
             keep_listening(
-                pool, TOTALS_CHANNEL, cache.changed, cache.listening,
+                pool, TOTALS_CHANNEL, cache.changed, cache.connected,
                 acquire_timeout=settings.db_acquire_timeout, retry_every=1.0,
             )
         )  # fmt: skip

@@ -214,7 +214,7 @@ class TotalsController(Controller):
                 return Response(
                     kept.gzipped,
                     media_type=MediaType.JSON,
-                    headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"},
+                    headers={**VARY, "Content-Encoding": "gzip"},
                 )
             return Response(kept.body, media_type=MediaType.JSON, headers=VARY)
         metrics.TOTALS_ANSWERS.labels("computed").inc()

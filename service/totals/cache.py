@@ -58,7 +58,7 @@ class TotalsCache:
         self._answered = 0
 
     @property
-    def listening_now(self) -> bool:
+    def listening(self) -> bool:
         return self._conn is not None
 
     # -- from the LISTEN connection -------------------------------------------------------
@@ -68,7 +68,8 @@ class TotalsCache:
         self._entries.clear()
         self._bytes = 0
 
-    def listening(self, conn: asyncpg.Connection | None) -> None:
+    def connected(self, conn: asyncpg.Connection | None) -> None:
+        """The listening connection, or None when it is lost."""
         self._conn = conn
         self.changed()  # whatever was kept may have missed a notification
 

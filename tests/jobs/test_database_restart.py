@@ -7,9 +7,10 @@ the rest of the suite shares is never restarted.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 from litestar.testing import AsyncTestClient
@@ -140,14 +141,22 @@ async def ready_within(client: AsyncTestClient, within: float) -> float | None: 
     return None
 
 
-async def test_postgres_restarted_under_load(own_postgres) -> None:  # type: ignore[no-untyped-def]
-    async with AsyncTestClient(
-        app=create_app(settings_for(own_postgres.get_uri(database="postgres"))), timeout=30
-    ) as client:
-        client.headers["X-API-Key"] = await new_key(own_postgres.get_uri(database="postgres"))
+@contextlib.asynccontextmanager
+async def under_load(  # type: ignore[no-untyped-def]
+    server,
+) -> AsyncIterator[tuple[AsyncTestClient, Load]]:  # type: ignore[type-arg]
+    """The app on `server`, with a key, a second into a Load of reads and submissions."""
+    url = server.get_uri(database="postgres")
+    async with AsyncTestClient(app=create_app(settings_for(url)), timeout=30) as client:
+        client.headers["X-API-Key"] = await new_key(url)
         load = Load(client)
         load.start()
         await asyncio.sleep(1.0)
+        yield client, load
+
+
+async def test_postgres_restarted_under_load(own_postgres) -> None:  # type: ignore[no-untyped-def]
+    async with under_load(own_postgres) as (client, load):
         stopped, asked = threading.Event(), threading.Event()
         restarting = asyncio.create_task(
             asyncio.to_thread(restart, own_postgres, 3.0, stopped, asked)
@@ -195,13 +204,7 @@ def freeze(server, seconds: float) -> None:  # type: ignore[no-untyped-def]
 
 
 async def test_postgres_that_stops_answering_costs_a_timeout_not_a_hang(own_postgres) -> None:  # type: ignore[no-untyped-def]
-    async with AsyncTestClient(
-        app=create_app(settings_for(own_postgres.get_uri(database="postgres"))), timeout=30
-    ) as client:
-        client.headers["X-API-Key"] = await new_key(own_postgres.get_uri(database="postgres"))
-        load = Load(client)
-        load.start()
-        await asyncio.sleep(1.0)
+    async with under_load(own_postgres) as (client, load):
         await asyncio.to_thread(freeze, own_postgres, 4.0)
         assert await ready_within(client, 15) is not None
         await asyncio.sleep(1.5)

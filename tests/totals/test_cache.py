@@ -64,7 +64,7 @@ async def wait_for_listener(
     async with asyncio.timeout(15):
         while True:
             pids = [r["pid"] for r in await db.fetch(LISTENER) if r["pid"] != other_than]
-            if pids and client.app.state.totals_cache.listening_now:
+            if pids and client.app.state.totals_cache.listening:
                 return int(pids[0])
             await asyncio.sleep(0.05)
 
