@@ -6,7 +6,6 @@ answers, else an embedded PostgreSQL; each run creates its own database and drop
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
@@ -17,13 +16,14 @@ from litestar.testing import AsyncTestClient
 
 from service import config
 from service.app import create_app
+from service.claims.eval import find_shared
 from tests import databases
-from tests.support import ROOT, Site
+from tests.support import Site
 
 
 def shared_dir() -> Path:
     """The shared data folder (OUTLAY_SHARED, default ../shared beside the checkout)."""
-    path = Path(os.environ.get("OUTLAY_SHARED", ROOT.parent / "shared")).resolve()
+    path = find_shared()
     if not (path / "CLAIMS.md").is_file():
         pytest.fail(f"shared data not found at {path}: set OUTLAY_SHARED to the shared/ folder")
     return path

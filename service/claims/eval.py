@@ -11,6 +11,8 @@ gold claim matches one prediction at most. The last line printed is the figures 
 
 from __future__ import annotations
 
+import configparser
+import contextlib
 import html
 import json
 import os
@@ -50,9 +52,27 @@ class Result(msgspec.Struct, kw_only=True):
     bad_evidence: list[Extracted]
 
 
+def find_shared() -> Path:
+    """Where the shared data folder should be: OUTLAY_SHARED when set, else ../shared beside
+    the checkout, else ../shared beside the repository this checkout was cloned from (a
+    clone made elsewhere, e.g. under /tmp, to test a fresh install). The suite, `make eval`
+    and the benchmarks all look here; the caller checks what it needs is there."""
+    if "OUTLAY_SHARED" in os.environ:
+        return Path(os.environ["OUTLAY_SHARED"]).resolve()
+    beside = (ROOT.parent / "shared").resolve()
+    if beside.is_dir():
+        return beside
+    git = configparser.ConfigParser(strict=False)
+    with contextlib.suppress(OSError, configparser.Error):
+        git.read(ROOT / ".git" / "config", encoding="utf-8")
+    origin = git.get('remote "origin"', "url", fallback="")
+    if origin and Path(origin).is_dir():
+        return (Path(origin).resolve().parent / "shared").resolve()
+    return beside
+
+
 def shared_dir() -> Path:
-    """The shared data folder: OUTLAY_SHARED, else ../shared beside the checkout."""
-    path = Path(os.environ.get("OUTLAY_SHARED", ROOT.parent / "shared")).resolve()
+    path = find_shared()
     if not (path / "CLAIMS.md").is_file():
         raise SystemExit(
             f"shared data not found at {path}: set OUTLAY_SHARED to the shared/ folder"

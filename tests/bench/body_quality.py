@@ -17,7 +17,6 @@ import argparse
 import gzip
 import html as htmllib
 import json
-import os
 import re
 import statistics
 import sys
@@ -33,13 +32,14 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from service.articles.parse import parse  # noqa: E402
+from service.claims.eval import find_shared  # noqa: E402
 
 _TOKEN = re.compile(r"\w+")
 _POOL = 2
 
 
 def shared_dir() -> Path:
-    path = Path(os.environ.get("OUTLAY_SHARED", ROOT.parent / "shared"))
+    path = find_shared()
     bench = path / "bench" / "article-extraction"
     if not (bench / "ground-truth.json").is_file():
         sys.exit(f"body_quality: no benchmark data at {bench} (set OUTLAY_SHARED)")

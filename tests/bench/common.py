@@ -28,6 +28,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))  # run as a script: the service and tests packages
 
+from service.claims.eval import find_shared  # noqa: E402
 from tests import databases  # noqa: E402
 from tests.databases import free_port  # noqa: E402
 
@@ -35,7 +36,7 @@ PYTHON = sys.executable
 
 
 def shared_dir() -> Path:
-    path = Path(os.environ.get("OUTLAY_SHARED", ROOT.parent / "shared")).resolve()
+    path = find_shared()
     if not (path / "bench" / "article-extraction" / "ground-truth.json").is_file():
         sys.exit(f"no shared data at {path}: set OUTLAY_SHARED to the shared/ folder")
     return path
