@@ -144,14 +144,17 @@ async def store(
             return False
         await queue.close_parsed(conn, lease)
         ids = await companies.ids_for_claims(conn, result.claims)
-        await claims.replace_for_article(
+        replaced = await claims.replace_for_article(
             conn,
             article_id=article_id,
             claims=result.claims,
             company_ids=ids,
             extractor_version=result.extractor_version,
         )
-        await figures.article_changed(conn, article_id)
+        if replaced or original is None:
+            await figures.article_changed(conn, article_id)
+        else:
+            await figures.copy_added(conn, article_id, original)
     return True
 
 

@@ -122,11 +122,13 @@ async def replace_for_article(
     claims: Sequence[Extracted],
     company_ids: dict[str, int],
     extractor_version: str,
-) -> None:
-    """Swap an article's claims for a new set; the caller holds the transaction."""
-    await conn.execute("DELETE FROM claim WHERE article_id = $1", article_id)
+) -> int:
+    """Swap an article's claims for a new set; the caller holds the transaction. Returns how
+    many claims the article had before."""
+    status: str = await conn.execute("DELETE FROM claim WHERE article_id = $1", article_id)
+    replaced = int(status.rsplit(" ", 1)[-1])
     if not claims:
-        return
+        return replaced
     columns: list[list[Any]] = [[] for _ in range(15)]
     for c in claims:
         key = c.company_slug or c.company
@@ -138,6 +140,7 @@ async def replace_for_article(
         for column, value in zip(columns, row, strict=True):
             column.append(value)
     await conn.execute(INSERT_CLAIMS, article_id, extractor_version, *columns)
+    return replaced
 
 
 async def for_article(conn: asyncpg.Connection, article_id: int) -> list[Claim]:

@@ -37,9 +37,11 @@ class Source(msgspec.Struct, frozen=True, kw_only=True):
     article_id: int
     duplicate_of: int | None
     published: date | None
-    title: str | None
-    url: str | None
-    evidence: str
+    # What a reader checks the claim by. A store derives figures without them and fills them
+    # in for the few sources that history and conflicts cite (service/figures/refresh.py).
+    title: str | None = None
+    url: str | None = None
+    evidence: str | None = None
 
     @property
     def key(self) -> Key:
@@ -51,7 +53,11 @@ class Source(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class Derived(msgspec.Struct, frozen=True, kw_only=True):
-    """A figure as stored: the current value, its counts, history, conflicts and sources."""
+    """A figure as stored: the current value, its counts, history and conflicts.
+
+    The list of every claim behind it is read from `claim` when the figure is served, so
+    storing one more source never rewrites the ones before it.
+    """
 
     company_id: int
     year: int
@@ -71,7 +77,6 @@ class Derived(msgspec.Struct, frozen=True, kw_only=True):
     conflict: bool
     conflicts: list[dict[str, Any]]
     history: list[dict[str, Any]]
-    support: list[dict[str, Any]]
 
 
 def _recency(s: Source) -> tuple[bool, date, int, int]:
@@ -206,7 +211,6 @@ def derive_one(sources: Sequence[Source]) -> Derived:
         conflict=bool(conflicts),
         conflicts=conflicts,
         history=_history(voices, copies),
-        support=[_cited(s) for s in sorted(sources, key=lambda s: (_recency(s), s.claim_id))],
     )
 
 

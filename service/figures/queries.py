@@ -27,6 +27,26 @@ f.status = (SELECT g.status FROM figure g
             ORDER BY figure_record_rank(g.status, g.year) LIMIT 1)
 """
 
+# Every claim behind a figure, in order of publication (as history orders them), read when the
+# figure is served: `claim_figure_key` finds them.
+SUPPORT = """
+(SELECT coalesce(json_agg(json_build_object(
+            'claim_id', c.id, 'article_id', a.id, 'title', a.title,
+            'url', coalesce(a.canonical_url, a.url), 'published', a.published,
+            'amount_low', c.amount_low, 'amount_high', c.amount_high, 'currency', c.currency,
+            'usd', CASE WHEN x.usd_low IS NULL OR x.usd_high IS NULL THEN NULL
+                        ELSE json_build_object('amount_low', x.usd_low,
+                                               'amount_high', x.usd_high) END,
+            'evidence', c.evidence_text, 'copy_of', a.duplicate_of)
+            ORDER BY a.published IS NOT NULL, a.published, a.id, c.amount_high, c.id), '[]')
+ FROM claim c
+ JOIN article a ON a.id = c.article_id
+ CROSS JOIN LATERAL (SELECT usd(c.amount_low, c.currency, c.year) AS usd_low,
+                            usd(c.amount_high, c.currency, c.year) AS usd_high) x
+ WHERE c.company_id = f.company_id AND c.year = f.year AND c.category = f.category
+   AND c.status = f.status AND c.period = 'year')
+"""
+
 SELECT_FIGURE = f"""
 SELECT f.id, json_build_object('slug', co.slug, 'name', co.name) AS company, f.year,
        f.category, f.status, f.amount_low, f.amount_high, f.currency,
@@ -34,7 +54,7 @@ SELECT f.id, json_build_object('slug', co.slug, 'name', co.name) AS company, f.y
             ELSE json_build_object('amount_low', f.usd_low, 'amount_high', f.usd_high) END AS usd,
        {OF_RECORD} AS of_record, f.published, f.article_id, f.claims,
        cardinality(f.article_ids) AS sources, cardinality(f.origin_ids) AS independent,
-       f.conflict, f.conflicts, f.history, f.support
+       f.conflict, f.conflicts, f.history, {SUPPORT} AS support
 FROM figure f
 JOIN company co ON co.id = f.company_id
 """
