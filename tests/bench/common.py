@@ -169,8 +169,14 @@ async def wait_ready(base: str, proc: Process, timeout: float = 90) -> None:
     raise RuntimeError(f"the server did not get ready in {timeout} s:\n{proc.tail()}")
 
 
+class Served(str):
+    """The page server's base URL, knowing the process that serves it."""
+
+    pid: int
+
+
 @contextlib.contextmanager
-def page_server(folder: Path) -> Iterator[str]:
+def page_server(folder: Path) -> Iterator[Served]:
     """Serve `folder` on 127.0.0.1 from a process of its own (the benchmark's client stays free)."""
     port = free_port()
     proc = Process(
@@ -183,7 +189,9 @@ def page_server(folder: Path) -> Iterator[str]:
             if time.monotonic() > deadline or not proc.alive():
                 raise RuntimeError("the page server did not start")
             time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}"
+        served = Served(f"http://127.0.0.1:{port}")
+        served.pid = proc.pid
+        yield served
     finally:
         proc.stop()
 
@@ -244,6 +252,48 @@ def descendants(pid: int) -> list[int]:
                     found.append(int(child))
                     stack.append(int(child))
     return found
+
+
+def cpu_s(pid: int) -> float:
+    """CPU time (user + system) one process has used so far, from /proc (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_pids() -> list[int]:
+    """Every PostgreSQL process on the machine (the server runs beside the benchmark)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/comm"):
+        with contextlib.suppress(OSError):
+            if stat.read_text().startswith("postgres"):
+                found.append(int(stat.parent.name))
+    return found
+
+
+class CpuLedger:
+    """Who used the CPU between two readings: named groups of processes, each group's
+    processes found again at each reading (a parse pool's processes, PostgreSQL backends)."""
+
+    def __init__(self, groups: dict[str, object]) -> None:
+        self.groups = groups  # name -> callable returning the group's pids
+        self.start = self._read()
+
+    def _read(self) -> dict[str, dict[int, float]]:
+        return {
+            name: {pid: cpu_s(pid) for pid in pids()}  # type: ignore[operator]
+            for name, pids in self.groups.items()
+        }
+
+    def spent(self) -> dict[str, float]:
+        """CPU seconds per group since the ledger opened (processes that ended are lost)."""
+        now = self._read()
+        return {
+            name: round(sum(t - self.start[name].get(pid, 0.0) for pid, t in now[name].items()), 2)
+            for name in now
+        }
 
 
 # -- load --------------------------------------------------------------------------------

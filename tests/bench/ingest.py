@@ -240,10 +240,21 @@ async def pipeline(names: list[str], folder: Path, rounds: int) -> dict[str, obj
                     await drain(client, warm, timeout=120)
                     urls = [f"{site}/{n}?round={r}" for r in range(rounds) for n in names]
                     stop, latencies = asyncio.Event(), []
+                    serving = server.pid
+                    ledger = common.CpuLedger(
+                        {
+                            "api_and_worker": lambda: [serving],
+                            "parse_pool": lambda: common.descendants(serving),
+                            "postgres": common.postgres_pids,
+                            "page_server": lambda: [site.pid],
+                            "bench_client": lambda: [os.getpid()],
+                        }
+                    )
                     reading = asyncio.create_task(reader(client, stop, latencies))
                     elapsed = await drain(client, urls, timeout=600)
                     stop.set()
                     await reading
+                    cpu = ledger.spent()
                     counts: dict[str, int] = {}
                     for status in ("parsed", "failed"):
                         cursor, n = None, 0
@@ -266,6 +277,9 @@ async def pipeline(names: list[str], folder: Path, rounds: int) -> dict[str, obj
         "parsed": counts["parsed"] - len(warm),
         "failed": counts["failed"],
         "reads": common.latency_figures(latencies),
+        # CPU milliseconds per article, by who spent them (PostgreSQL counts every database
+        # on the server, so other work on the machine shows there too).
+        "cpu_ms_per_article": {k: round(1000 * v / len(urls), 1) for k, v in cpu.items()},
     }
 
 
