@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from service.articles.parse import Parsed, parse
-from service.articles.parse_body import agreement, consensus, length, rescue, trim_edges
+from service.articles.parse_body import agreement, length, rescue, trim_edges
 from service.articles.parse_clean import clean
 from service.articles.parse_meta import language
 
@@ -221,13 +221,6 @@ def test_empty_html_gives_empty_text(html: str) -> None:
 
 
 # -- the parts -------------------------------------------------------------------------------
-
-
-def test_consensus_prefers_the_extraction_two_others_agree_with() -> None:
-    story = "\n".join(ENGLISH)
-    noisy = story + "\nChipmaker shares slide after guidance cut and more headlines here for you"
-    assert consensus([noisy, story, story + "\n"]) == story
-    assert consensus([story, noisy, "something else entirely with no words in common"]) == story
 
 
 def test_rescue_puts_a_missing_paragraph_back_in_place() -> None:
