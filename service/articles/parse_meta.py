@@ -28,9 +28,11 @@ _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 _CJK_WEIGHT = 3
 _CJK_SHARE = 0.5
 # Enough text to tell the script mix, and the language of alphabetic text, while staying
-# fast on long pages (the classifier's time grows with its input).
+# fast on long pages: the classifier walks its input byte by byte in Python, and about a
+# hundred words decide a language as well as two hundred (same answer on every benchmark
+# page at 300 characters and up) at half the cost.
 _SAMPLE = 3000
-_CLASSIFY_SAMPLE = 1200
+_CLASSIFY_SAMPLE = 600
 _MIN_LETTERS = 20
 
 _DATE_META = (
