@@ -134,6 +134,33 @@ def test_authors_from_meta() -> None:
     assert parse(page(ENGLISH, head=head)).authors == ["Jane Doe"]
 
 
+def test_authors_from_the_byline_the_page_shows() -> None:
+    byline = (
+        '<div class="article-byline">By <span class="author-name">Jane Doe</span>, Staff Writer'
+        ' <time datetime="2024-03-07">March 7, 2024</time></div>'
+    )
+    html = page(ENGLISH).replace("</h1>", "</h1>" + byline)
+    assert parse(html).authors == ["Jane Doe"]
+
+
+def test_a_link_marked_as_the_author_wins_over_a_class_name() -> None:
+    byline = (
+        '<p class="meta-writer">Markets desk</p>'
+        '<p>By <a rel="author" href="/staff/jane-doe">Jane Doe</a></p>'
+    )
+    html = page(ENGLISH).replace("</h1>", "</h1>" + byline)
+    assert parse(html).authors == ["Jane Doe"]
+
+
+def test_a_commenter_is_not_the_author() -> None:
+    comments = (
+        '<section id="comments"><div class="comment"><span class="comment-author">Bob Smith'
+        "</span><p>Great read, thanks for writing it up.</p></div></section>"
+    )
+    html = page(ENGLISH).replace("</article>", "</article>" + comments)
+    assert parse(html).authors == []
+
+
 def test_chinese_page() -> None:
     paragraphs = [
         "小米集团董事长表示,公司计划在未来五年内投入两千亿元用于研发,重点布局芯片、操作系统和人工智能等核心技术领域。",
