@@ -227,6 +227,40 @@ def test_language_of_text(text: str, code: str | None) -> None:
     assert language(text) == code
 
 
+def test_article_split_over_containers_comes_back_whole() -> None:
+    # Each chunk of the story in a grid of its own with an ad rail beside it: trafilatura's
+    # precision mode stops after the first chunk; the page's long paragraphs show that more
+    # text is there, and readability, which finds the longest chunk, supplies it.
+    vocabulary = [
+        *("capital", "spending", "data", "centre", "billion", "quarter", "analysts", "company"),
+        *("plan", "investment", "growth", "cloud", "revenue", "chips", "power", "sites"),
+        *("margin", "forecast", "board", "executive", "shares", "market", "year"),
+    ]
+    # Fifty words each, in an order of their own: no two paragraphs share a word trigram.
+    paragraphs = [
+        " ".join(
+            vocabulary[(7 * i + 3 * j * j + j) % len(vocabulary)] for j in range(50)
+        ).capitalize()
+        + "."
+        for i in range(7)
+    ]
+
+    def chunk(part: list[str]) -> str:
+        return (
+            '<div class="grid grid-layout--adrail"><div class="body article__body">'
+            + "".join(f"<p>{p}</p>" for p in part)
+            + '</div><div class="ad-rail"><div class="ad">Advertisement</div></div></div>'
+        )
+
+    html = (
+        "<html><head><title>Plan</title></head><body><main><article><h1>Plan</h1>"
+        f'<div class="article__chunks">{chunk(paragraphs[:2])}{chunk(paragraphs[2:])}</div>'
+        "</article></main></body></html>"
+    )
+    lines = parse(html).text.split("\n")
+    assert [p for p in paragraphs if p not in lines] == []
+
+
 def test_page_without_an_article() -> None:
     html = (
         "<html><head><title>Daily Ledger</title></head><body><header>" + NAV + "</header>"
