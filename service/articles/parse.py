@@ -6,7 +6,7 @@ from datetime import date
 
 import msgspec
 import trafilatura
-from trafilatura.settings import Document, set_date_params
+from trafilatura.settings import set_date_params
 
 from service.articles import parse_body, parse_clean, parse_meta
 
@@ -27,8 +27,8 @@ def _empty() -> Parsed:
 def parse(html: str, *, url: str | None = None) -> Parsed:
     if not html.strip():
         return _empty()
-    # Parsed once: every extraction below copies the tree it changes (bare_extraction copies
-    # a tree it is given, readability is handed a copy), and a copy costs a third of a parse.
+    # Parsed once: every extraction below copies the tree it changes (trafilatura copies a
+    # tree it is given, readability is handed a copy), and a copy costs a third of a parse.
     tree = trafilatura.load_html(html)
     if tree is None:  # not HTML at all: the extractors would find nothing in it either
         return _empty()
@@ -36,12 +36,8 @@ def parse(html: str, *, url: str | None = None) -> Parsed:
     # year in the text ("capex in fiscal 2026"), and a wrong date files a claim under the
     # wrong year, where no date lets the extractor fall back to the text's own years.
     meta = parse_meta.metadata(tree, url=url, dates=set_date_params(extensive=False))
-    # fast: the fallback trafilatura would try is done by parse_body, against trafilatura's
-    # precision mode and readability, and with more than the texts' lengths to go on.
-    doc = trafilatura.bare_extraction(tree, url=url, include_comments=False, fast=True)
-    first = doc.text if isinstance(doc, Document) else None
     title = meta.title or None
-    text = parse_body.body(tree, url=url, first=first or "")
+    text = parse_body.body(tree, url=url)
     text = parse_clean.clean(text, title=title)
     published = parse_meta.iso_date(meta.date) or parse_meta.declared_date(tree)
     authors = [a.strip() for a in (meta.author or "").split(";")]

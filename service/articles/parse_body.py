@@ -1,19 +1,19 @@
-"""Article body by consensus of three extractions.
+"""Article body: trafilatura's precision mode, checked by readability where it looks short.
 
-trafilatura alone keeps a related-articles block or a teaser now and then, or stops half way
-through an article split over several containers. Its precision mode and a readability pass
-fail on other pages, so no single extraction is best. Two that agree are rarely both wrong:
-the body is the extraction that agrees most with the other two (compared on word 4-grams, the
-way article-extraction benchmarks score). Long prose paragraphs that only readability found
-are then put back where they stood, and short lines outside the span of paragraphs both
-found (datelines, labels, "Comments") are dropped.
+trafilatura's precision mode keeps the fewest stray lines (related-articles blocks, teasers,
+captions) of its modes, and takes little more than half the time of its default extraction,
+which also runs readability and a recall retry on every page. Now and then it stops half way
+through an article split over several containers, or finds next to nothing. Both show as a
+text much shorter than the page's own long paragraphs, and only then is readability asked:
+its text stands in for one that found next to nothing, long prose paragraphs that only
+readability found are put back where they stood, and short lines outside the span of
+paragraphs both found (datelines, labels, "Comments") are dropped.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
 from copy import deepcopy
 
 import lxml.html
@@ -64,9 +64,11 @@ _SENTENCE_END = re.compile(r"[.!?。！？…\"'”’»)\]]\s*$")
 # Characters under which an extraction found next to nothing: two short paragraphs. Above
 # it a short precision-mode text is more often right than readability's longer one.
 _NEXT_TO_NOTHING = 500
-# Agreement above which the fast extraction and readability are taken to have found the
-# same article, so no third opinion is needed.
-_SETTLED = 0.9
+# A paragraph of the page this long (in words) is prose, not a link, a label or a caption.
+_LONG_PARAGRAPH = 20
+# Precision mode is taken at its word unless the page's long paragraphs hold more than this
+# many times its text: then part of the article may be missing, and readability is asked.
+_SHORTFALL = 2
 # Lines before the first and after the last paragraph readability also found are dropped
 # when this short: datelines, "Comments", newsletter and section labels. Longer ones may be
 # a lead or a closing paragraph readability missed.
@@ -136,35 +138,6 @@ def readability_text(tree: lxml.html.HtmlElement) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def precision_text(tree: lxml.html.HtmlElement, *, url: str | None, readable: str) -> str:
-    """trafilatura in precision mode. When it finds next to nothing, readability stands in,
-    as trafilatura's own fallback would do, but with the readability text already at hand
-    instead of a second readability run."""
-    text = (
-        trafilatura.extract(tree, url=url, include_comments=False, favor_precision=True, fast=True)
-        or ""
-    )
-    if len(text) < _NEXT_TO_NOTHING and len(readable) > 2 * len(text):
-        return readable
-    return text
-
-
-def consensus(candidates: Sequence[str]) -> str:
-    """The candidate closest to all the others; ties go to the earliest."""
-    if len(candidates) < 3:
-        return candidates[0] if candidates else ""
-    grams = [shingles(c) for c in candidates]
-    sizes = [sum(g.values()) for g in grams]
-    scores = [0.0] * len(candidates)
-    for i in range(len(candidates)):
-        for j in range(i + 1, len(candidates)):
-            total = sizes[i] + sizes[j]
-            pair = 2 * sum((grams[i] & grams[j]).values()) / total if total else 1.0
-            scores[i] += pair
-            scores[j] += pair
-    return candidates[scores.index(max(scores))]
-
-
 def _is_prose(line: str) -> bool:
     return length(line) >= _RESCUE_MIN_WORDS and bool(_SENTENCE_END.search(line))
 
@@ -223,15 +196,28 @@ def trim_edges(text: str, other: str) -> str:
     )
 
 
-def body(tree: lxml.html.HtmlElement, *, url: str | None, first: str) -> str:
-    """Body text of the page parsed as ``tree`` (left unchanged); ``first`` is trafilatura's
-    fast default extraction of it."""
+def paragraph_text(tree: lxml.html.HtmlElement) -> int:
+    """Characters in the page's long paragraphs, spaces collapsed: about as much text as the
+    article has, read straight off the markup."""
+    total = 0
+    for p in tree.iter("p"):
+        text = " ".join(p.text_content().split())
+        if length(text) >= _LONG_PARAGRAPH:
+            total += len(text)
+    return total
+
+
+def body(tree: lxml.html.HtmlElement, *, url: str | None) -> str:
+    """Body text of the page parsed as ``tree``, which is left unchanged."""
+    precise = (
+        trafilatura.extract(tree, url=url, include_comments=False, favor_precision=True, fast=True)
+        or ""
+    )
+    if len(precise) >= _NEXT_TO_NOTHING and _SHORTFALL * len(precise) >= paragraph_text(tree):
+        return precise
     readable = readability_text(tree)
-    if agreement(first, readable) >= _SETTLED:
-        # Same words; on short pages trafilatura's fast pass falls back to a flat rendering
-        # on one line, where readability kept the paragraphs the extractor quotes from.
-        chosen = readable if "\n" not in first and "\n" in readable else first
-    else:
-        precise = precision_text(tree, url=url, readable=readable)
-        chosen = consensus([first, precise, readable])
-    return trim_edges(rescue(chosen, readable), readable)
+    # readability stands in for a text that found next to nothing, as trafilatura's own
+    # fallback would do.
+    if len(precise) < _NEXT_TO_NOTHING and len(readable) > 2 * len(precise):
+        precise = readable
+    return trim_edges(rescue(precise, readable), readable)

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from service.articles.parse import Parsed, parse
-from service.articles.parse_body import agreement, consensus, length, rescue, trim_edges
+from service.articles.parse_body import agreement, length, rescue, trim_edges
 from service.articles.parse_clean import clean
 from service.articles.parse_meta import language
 
@@ -134,6 +134,33 @@ def test_authors_from_meta() -> None:
     assert parse(page(ENGLISH, head=head)).authors == ["Jane Doe"]
 
 
+def test_authors_from_the_byline_the_page_shows() -> None:
+    byline = (
+        '<div class="article-byline">By <span class="author-name">Jane Doe</span>, Staff Writer'
+        ' <time datetime="2024-03-07">March 7, 2024</time></div>'
+    )
+    html = page(ENGLISH).replace("</h1>", "</h1>" + byline)
+    assert parse(html).authors == ["Jane Doe"]
+
+
+def test_a_link_marked_as_the_author_wins_over_a_class_name() -> None:
+    byline = (
+        '<p class="meta-writer">Markets desk</p>'
+        '<p>By <a rel="author" href="/staff/jane-doe">Jane Doe</a></p>'
+    )
+    html = page(ENGLISH).replace("</h1>", "</h1>" + byline)
+    assert parse(html).authors == ["Jane Doe"]
+
+
+def test_a_commenter_is_not_the_author() -> None:
+    comments = (
+        '<section id="comments"><div class="comment"><span class="comment-author">Bob Smith'
+        "</span><p>Great read, thanks for writing it up.</p></div></section>"
+    )
+    html = page(ENGLISH).replace("</article>", "</article>" + comments)
+    assert parse(html).authors == []
+
+
 def test_chinese_page() -> None:
     paragraphs = [
         "小米集团董事长表示,公司计划在未来五年内投入两千亿元用于研发,重点布局芯片、操作系统和人工智能等核心技术领域。",
@@ -200,6 +227,40 @@ def test_language_of_text(text: str, code: str | None) -> None:
     assert language(text) == code
 
 
+def test_article_split_over_containers_comes_back_whole() -> None:
+    # Each chunk of the story in a grid of its own with an ad rail beside it: trafilatura's
+    # precision mode stops after the first chunk; the page's long paragraphs show that more
+    # text is there, and readability, which finds the longest chunk, supplies it.
+    vocabulary = [
+        *("capital", "spending", "data", "centre", "billion", "quarter", "analysts", "company"),
+        *("plan", "investment", "growth", "cloud", "revenue", "chips", "power", "sites"),
+        *("margin", "forecast", "board", "executive", "shares", "market", "year"),
+    ]
+    # Fifty words each, in an order of their own: no two paragraphs share a word trigram.
+    paragraphs = [
+        " ".join(
+            vocabulary[(7 * i + 3 * j * j + j) % len(vocabulary)] for j in range(50)
+        ).capitalize()
+        + "."
+        for i in range(7)
+    ]
+
+    def chunk(part: list[str]) -> str:
+        return (
+            '<div class="grid grid-layout--adrail"><div class="body article__body">'
+            + "".join(f"<p>{p}</p>" for p in part)
+            + '</div><div class="ad-rail"><div class="ad">Advertisement</div></div></div>'
+        )
+
+    html = (
+        "<html><head><title>Plan</title></head><body><main><article><h1>Plan</h1>"
+        f'<div class="article__chunks">{chunk(paragraphs[:2])}{chunk(paragraphs[2:])}</div>'
+        "</article></main></body></html>"
+    )
+    lines = parse(html).text.split("\n")
+    assert [p for p in paragraphs if p not in lines] == []
+
+
 def test_page_without_an_article() -> None:
     html = (
         "<html><head><title>Daily Ledger</title></head><body><header>" + NAV + "</header>"
@@ -221,13 +282,6 @@ def test_empty_html_gives_empty_text(html: str) -> None:
 
 
 # -- the parts -------------------------------------------------------------------------------
-
-
-def test_consensus_prefers_the_extraction_two_others_agree_with() -> None:
-    story = "\n".join(ENGLISH)
-    noisy = story + "\nChipmaker shares slide after guidance cut and more headlines here for you"
-    assert consensus([noisy, story, story + "\n"]) == story
-    assert consensus([story, noisy, "something else entirely with no words in common"]) == story
 
 
 def test_rescue_puts_a_missing_paragraph_back_in_place() -> None:
