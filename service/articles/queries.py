@@ -113,6 +113,52 @@ async def get_with_text(
     return (to_article(row), row["body"]) if row else None
 
 
+# Full-text search reads ids in blocks of 2**SEARCH_BLOCK_BITS, the second column of the
+# article_search_block index (0009_search_blocks.sql): the newest block first, then windows of
+# SEARCH_WINDOWS blocks each, older and wider, then everything older. Each window is one GIN
+# scan per block (the word's matches within the block, without reading the word's other
+# matches) and a sort of what it found; windows run in order and PostgreSQL stops at the first
+# that fills the page. Wider windows later keep a rare word to a few dozen scans, narrow ones
+# first keep a frequent word from fetching hundreds of rows it does not show.
+SEARCH_BLOCK_BITS = 10
+SEARCH_WINDOWS = (1, 2, 4, 8, 16, 32)
+
+
+def search_windows(where: list[str], before: str | None, limit: str) -> str:
+    """The statement of a search page: the newest `limit` rows meeting `where` (which holds the
+    text match, and `a.id < before` after a cursor), newest first. Same rows, same order as
+    `WHERE ... ORDER BY a.id DESC LIMIT n`, which tests/api/test_search.py checks it against.
+
+    The windows partition the ids, each is sorted newest first, and UNION ALL's Append runs
+    them in order, so their concatenation cut at `limit` is that page. Each window is ordered
+    by `a.id + 0`: the statement is prepared, PostgreSQL may keep one generic plan for every
+    word, and none of the windows may then be planned as a walk of the primary key (which a
+    rare word would take to the oldest article).
+    """
+    bits = SEARCH_BLOCK_BITS
+    block = f"(a.id >> {bits})"
+    if before is None:
+        newest = f"SELECT coalesce(max(id), 0) >> {bits} AS n FROM article"
+        windows = [f"{block} >= (SELECT n FROM newest)"]
+    else:
+        newest = f"SELECT {before}::bigint >> {bits} AS n"
+        windows = [f"{block} = (SELECT n FROM newest)"]
+    done = 1
+    for size in SEARCH_WINDOWS:
+        windows.append(
+            f"{block} = ANY(ARRAY(SELECT generate_series(n - {done}, n - {done + size - 1}, -1)"
+            " FROM newest))"
+        )
+        done += size
+    windows.append(f"a.id < ((SELECT n FROM newest) - {done - 1}) << {bits}")
+    parts = " UNION ALL ".join(
+        f"(SELECT {ARTICLE_COLUMNS} FROM article a WHERE {' AND '.join([*where, window])}"
+        f" ORDER BY a.id + 0 DESC LIMIT {limit})"
+        for window in windows
+    )
+    return f"WITH newest AS ({newest}) SELECT * FROM ({parts}) page LIMIT {limit}"
+
+
 async def list_page(
     conn: asyncpg.Connection,
     *,
@@ -149,8 +195,6 @@ async def list_page(
             f" WHERE c.company_id = (SELECT id FROM company WHERE slug = {arg(company)}){bound}"
             " ORDER BY c.article_id DESC) ids JOIN article a ON a.id = ids.article_id"
         )
-    elif before_id is not None:
-        where.append(f"a.id < {arg(before_id)}")
     if status is not None:
         where.append(f"a.status = {arg(status)}")
     if published_from is not None:
@@ -159,6 +203,13 @@ async def list_page(
         where.append(f"a.published <= {arg(published_to)}")
     if q is not None:
         where.append(f"a.search @@ websearch_to_tsquery('english', {arg(q)})")
+    cursor = None
+    if company is None and before_id is not None:
+        cursor = arg(before_id)
+        where.append(f"a.id < {cursor}")
+    if q is not None and company is None:
+        rows = await conn.fetch(search_windows(where, cursor, arg(limit)), *args)
+        return [to_article(r) for r in rows]
     rows = await conn.fetch(
         f"""
         SELECT {ARTICLE_COLUMNS} FROM {source}
