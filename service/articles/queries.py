@@ -120,8 +120,8 @@ async def get_with_text(
 # matches) and a sort of what it found; windows run in order and PostgreSQL stops at the first
 # that fills the page. Wider windows later keep a rare word to a few dozen scans, narrow ones
 # first keep a frequent word from fetching hundreds of rows it does not show.
-SEARCH_BLOCK_BITS = 10
-SEARCH_WINDOWS = (1, 2, 4, 8, 16, 32)
+SEARCH_BLOCK_BITS = 11
+SEARCH_WINDOWS = (1, 2, 4, 8, 16)
 
 
 def search_windows(where: list[str], before: str | None, limit: str) -> str:

@@ -4,7 +4,7 @@
 stops when the page is full (service/articles/queries.py, search_windows). These tests hold it
 to what a reader of the API would get from the plain statement
 `WHERE search @@ websearch_to_tsquery(...) ORDER BY id DESC`: on articles whose ids are spread
-over 200 blocks, with words frequent enough to fill a page from the newest blocks, words that
+over a hundred blocks, with words frequent enough to fill a page from the newest blocks, words that
 need the windows to widen to the oldest articles, and words that match nothing.
 """
 
@@ -21,13 +21,14 @@ from litestar.testing import AsyncTestClient
 from service.articles import queries
 
 # 2,500 ids out of 200,000, and the edges of blocks, so that pages cross block boundaries.
-EDGES = [1, 2, 1023, 1024, 1025, 2047, 2048, 2049, 65535, 65536, 65537, 199_999, 200_000]
+BLOCK = 1 << queries.SEARCH_BLOCK_BITS
+EDGES = [1, 2, *(k * BLOCK + d for k in (1, 2, 32) for d in (-1, 0, 1)), 199_999, 200_000]
 SPREAD = random.Random(11).sample(range(3, 199_999), 2_500)  # noqa: S311 - reproducible, not secret
 IDS = sorted(set(SPREAD) | set(EDGES))
 
 QUERIES = [
     "alpha",  # every parsed article: a page from the newest block
-    "bravo",  # one in eight: a few blocks
+    "bravo",  # one in four: a first page over several windows
     "charlie",  # one in a hundred: fewer than a page, so every window and the oldest articles
     "delta",  # the three oldest articles only
     "echo",  # the newest article only
