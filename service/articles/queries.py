@@ -124,39 +124,46 @@ SEARCH_BLOCK_BITS = 11
 SEARCH_WINDOWS = (1, 2, 4, 8, 16)
 
 
-def search_windows(where: list[str], before: str | None, limit: str) -> str:
-    """The statement of a search page: the newest `limit` rows meeting `where` (which holds the
-    text match, and `a.id < before` after a cursor), newest first. Same rows, same order as
-    `WHERE ... ORDER BY a.id DESC LIMIT n`, which tests/api/test_search.py checks it against.
+def search_page(where: list[str], query: str, before: str | None, limit: str) -> str:
+    """The statement of a search page: the newest `limit` rows matching the text `query` and
+    meeting `where` (with `a.id < before` after a cursor), newest first. Same rows, same order
+    as `WHERE ... ORDER BY a.id DESC LIMIT n`, which tests/api/test_search.py checks it against.
 
     The windows partition the ids, each is sorted newest first, and UNION ALL's Append runs
-    them in order, so their concatenation cut at `limit` is that page. Each window is ordered
-    by `a.id + 0`: the statement is prepared, PostgreSQL may keep one generic plan for every
-    word, and none of the windows may then be planned as a walk of the primary key (which a
-    rare word would take to the oldest article).
+    them in order, so their concatenation cut at `limit` is that page. The plan must suit every
+    word, rare or frequent, as one generic plan: each window is ordered by `a.id + 0` so that
+    none can be planned as a walk of the primary key (which a rare word would take to the
+    oldest article), and the query and the limit reach the windows through `search`, so that
+    a plan made for one word's figures is no cheaper than the generic one (PostgreSQL then
+    keeps the generic plan after five runs instead of planning every request).
     """
     bits = SEARCH_BLOCK_BITS
     block = f"(a.id >> {bits})"
     if before is None:
-        newest = f"SELECT coalesce(max(id), 0) >> {bits} AS n FROM article"
-        windows = [f"{block} >= (SELECT n FROM newest)"]
+        newest = f"(SELECT coalesce(max(id), 0) FROM article) >> {bits}"
+        windows = [f"{block} >= (SELECT n FROM search)"]
     else:
-        newest = f"SELECT {before}::bigint >> {bits} AS n"
-        windows = [f"{block} = (SELECT n FROM newest)"]
+        newest = f"{before}::bigint >> {bits}"
+        windows = [f"{block} = (SELECT n FROM search)"]
     done = 1
     for size in SEARCH_WINDOWS:
         windows.append(
             f"{block} = ANY(ARRAY(SELECT generate_series(n - {done}, n - {done + size - 1}, -1)"
-            " FROM newest))"
+            " FROM search))"
         )
         done += size
-    windows.append(f"a.id < ((SELECT n FROM newest) - {done - 1}) << {bits}")
+    windows.append(f"a.id < ((SELECT n FROM search) - {done - 1}) << {bits}")
+    match = ["a.search @@ (SELECT query FROM search)", *where]
     parts = " UNION ALL ".join(
-        f"(SELECT {ARTICLE_COLUMNS} FROM article a WHERE {' AND '.join([*where, window])}"
-        f" ORDER BY a.id + 0 DESC LIMIT {limit})"
+        f"(SELECT {ARTICLE_COLUMNS} FROM article a WHERE {' AND '.join([*match, window])}"
+        " ORDER BY a.id + 0 DESC LIMIT (SELECT size FROM search))"
         for window in windows
     )
-    return f"WITH newest AS ({newest}) SELECT * FROM ({parts}) page LIMIT {limit}"
+    return (
+        f"WITH search AS (SELECT websearch_to_tsquery('english', {query}) AS query,"
+        f" {limit}::int AS size, {newest} AS n)"
+        f" SELECT * FROM ({parts}) page LIMIT (SELECT size FROM search)"
+    )
 
 
 async def list_page(
@@ -201,15 +208,15 @@ async def list_page(
         where.append(f"a.published >= {arg(published_from)}")
     if published_to is not None:
         where.append(f"a.published <= {arg(published_to)}")
-    if q is not None:
-        where.append(f"a.search @@ websearch_to_tsquery('english', {arg(q)})")
     cursor = None
     if company is None and before_id is not None:
         cursor = arg(before_id)
         where.append(f"a.id < {cursor}")
     if q is not None and company is None:
-        rows = await conn.fetch(search_windows(where, cursor, arg(limit)), *args)
+        rows = await conn.fetch(search_page(where, arg(q), cursor, arg(limit)), *args)
         return [to_article(r) for r in rows]
+    if q is not None:
+        where.append(f"a.search @@ websearch_to_tsquery('english', {arg(q)})")
     rows = await conn.fetch(
         f"""
         SELECT {ARTICLE_COLUMNS} FROM {source}

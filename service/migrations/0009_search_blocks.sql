@@ -3,7 +3,7 @@
 -- read every match and sorted them (1,656 rows for a page of 51 at 200,000 articles). The
 -- index now also holds each article's block of 2,048 ids, so a search reads the newest block,
 -- then a few older ones, and stops when the page is full (service/articles/queries.py,
--- search_windows). The words match as before: the same tsvector, the same matches.
+-- search_page). The words match as before: the same tsvector, the same matches.
 -- btree_gin gives GIN its bigint operator class; it ships with PostgreSQL and is trusted, so
 -- the database's owner may create it.
 CREATE EXTENSION IF NOT EXISTS btree_gin;

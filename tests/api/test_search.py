@@ -1,7 +1,7 @@
 """Full-text search pages: the same articles, in the same order, as the plain query.
 
 `/v1/articles?q=` reads the newest block of ids first, then wider windows of older blocks, and
-stops when the page is full (service/articles/queries.py, search_windows). These tests hold it
+stops when the page is full (service/articles/queries.py, search_page). These tests hold it
 to what a reader of the API would get from the plain statement
 `WHERE search @@ websearch_to_tsquery(...) ORDER BY id DESC`: on articles whose ids are spread
 over a hundred blocks, with words frequent enough to fill a page from the newest blocks, words that

@@ -142,7 +142,7 @@ async def test_list_filter_uses_an_index(
 async def test_search_windows_run_in_order(
     conn: tuple[asyncpg.Connection, list[dict[str, Any]]], case: str
 ) -> None:
-    """A search page is its windows' rows in the order UNION ALL lists them (search_windows in
+    """A search page is its windows' rows in the order UNION ALL lists them (search_page in
     service/articles/queries.py): one Append, run in order by this process, never by parallel
     workers or merged by key, also in the generic plan."""
     connection, plans = conn
