@@ -151,8 +151,9 @@ async def test_the_dataset_makes_the_windows_widen(db: asyncpg.Connection) -> No
     async def blocks(q: str, limit: int | None = None) -> set[int]:
         return {i >> queries.SEARCH_BLOCK_BITS for i in (await plain(db, q))[:limit]}
 
-    assert 1 < len(await blocks("alpha", 51)) <= 1 + 1 + 2 + 4
-    assert 1 + 1 + 2 + 4 < len(await blocks("bravo", 51)) < windowed
+    three_windows = 1 + queries.SEARCH_WINDOWS[0] + queries.SEARCH_WINDOWS[1]
+    assert 1 < len(await blocks("alpha", 51)) <= three_windows
+    assert three_windows < len(await blocks("bravo", 51)) < windowed
     assert len(await plain(db, "charlie")) < 51
     assert min(await blocks("charlie")) < newest - windowed
     assert await blocks("delta") == {0}
