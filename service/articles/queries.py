@@ -126,26 +126,33 @@ SEARCH_WINDOWS = (1, 3, 12)
 
 
 def search_page(where: list[str], query: str, before: str | None, limit: str) -> str:
-    """The statement of a search page: the newest `limit` rows matching the text `query` and
-    meeting `where` (with `a.id < before` after a cursor), newest first. Same rows, same order
-    as `WHERE ... ORDER BY a.id DESC LIMIT n`, which tests/api/test_search.py checks it against.
+    """The statement of a search page: the newest `limit` rows matching the text `query`,
+    meeting `where`, with ids below `before` when given, newest first. Same rows, same order as
+    `WHERE ... ORDER BY a.id DESC LIMIT n`, which tests/api/test_search.py checks it against.
 
     The windows partition the ids, each is sorted newest first, and UNION ALL's Append runs
     them in order, so their concatenation cut at `limit` is that page. The plan must suit every
-    word, rare or frequent, as one generic plan: each window is ordered by `a.id + 0` so that
-    none can be planned as a walk of the primary key (which a rare word would take to the
-    oldest article), and the query and the limit reach the windows through `search`, so that
-    a plan made for one word's figures is no cheaper than the generic one (PostgreSQL then
-    keeps the generic plan after five runs instead of planning every request).
+    word, rare or frequent, as one generic plan: the id conditions of the windows are written
+    `a.id + 0` so that none can be planned on the primary key (a walk that a rare word would
+    take to the oldest article, or a bitmap of every id below a bound), and the query and the
+    limit reach the windows through `search`, so that a plan made for one word's figures is no
+    cheaper than the generic one (PostgreSQL then keeps the generic plan after five runs
+    instead of planning every request).
+
+    A query with no word that every match must hold (`-word`, `a or -b`: querytree() is 'T')
+    cannot be looked up in the index, only read from all of it (180 ms), and matches most
+    articles: it skips the windows and walks the newest articles, as the plain query did.
     """
     bits = SEARCH_BLOCK_BITS
     block = f"(a.id >> {bits})"
     if before is None:
         newest = f"(SELECT coalesce(max(id), 0) FROM article) >> {bits}"
         windows = [f"{block} >= (SELECT n FROM search)"]
+        walk, below = [], []
     else:
         newest = f"{before}::bigint >> {bits}"
         windows = [f"{block} = (SELECT n FROM search)"]
+        walk, below = [f"a.id < {before}"], [f"a.id + 0 < {before}"]
     done = 1
     for size in SEARCH_WINDOWS:
         windows.append(
@@ -153,17 +160,27 @@ def search_page(where: list[str], query: str, before: str | None, limit: str) ->
             " FROM search))"
         )
         done += size
-    windows.append(f"a.id < ((SELECT n FROM search) - {done - 1}) << {bits}")
-    match = ["a.search @@ (SELECT query FROM search)", *where]
-    parts = " UNION ALL ".join(
-        f"(SELECT {ARTICLE_COLUMNS} FROM article a WHERE {' AND '.join([*match, window])}"
-        " ORDER BY a.id + 0 DESC LIMIT (SELECT size FROM search))"
-        for window in windows
-    )
+    windows.append(f"a.id + 0 < ((SELECT n FROM search) - {done - 1}) << {bits}")
+
+    def part(conditions: list[str], order: str) -> str:
+        return (
+            f"(SELECT {ARTICLE_COLUMNS} FROM article a WHERE {' AND '.join(conditions)}"
+            f" ORDER BY {order} DESC LIMIT (SELECT size FROM search))"
+        )
+
+    found = ["(SELECT indexed FROM search)", "a.search @@ (SELECT query FROM search)"]
+    parts = [part([*found, *where, *below, window], "a.id + 0") for window in windows]
+    # ts_match_vq is the function behind @@, which the index cannot answer: a walk.
+    unindexed = [
+        "NOT (SELECT indexed FROM search)",
+        "ts_match_vq(a.search, (SELECT query FROM search))",
+    ]
+    parts.append(part([*unindexed, *where, *walk], "a.id"))
     return (
-        f"WITH search AS (SELECT websearch_to_tsquery('english', {query}) AS query,"
-        f" {limit}::int AS size, {newest} AS n)"
-        f" SELECT * FROM ({parts}) page LIMIT (SELECT size FROM search)"
+        "WITH search AS (SELECT q.query, querytree(q.query) <> 'T' AS indexed,"
+        f" {limit}::int AS size, {newest} AS n"
+        f" FROM (SELECT websearch_to_tsquery('english', {query}) AS query) q)"
+        f" SELECT * FROM ({' UNION ALL '.join(parts)}) page LIMIT (SELECT size FROM search)"
     )
 
 
@@ -209,13 +226,12 @@ async def list_page(
         where.append(f"a.published >= {arg(published_from)}")
     if published_to is not None:
         where.append(f"a.published <= {arg(published_to)}")
-    cursor = None
-    if company is None and before_id is not None:
-        cursor = arg(before_id)
-        where.append(f"a.id < {cursor}")
     if q is not None and company is None:
+        cursor = None if before_id is None else arg(before_id)
         rows = await conn.fetch(search_page(where, arg(q), cursor, arg(limit)), *args)
         return [to_article(r) for r in rows]
+    if company is None and before_id is not None:
+        where.append(f"a.id < {arg(before_id)}")
     if q is not None:
         where.append(f"a.search @@ websearch_to_tsquery('english', {arg(q)})")
     rows = await conn.fetch(

@@ -157,3 +157,47 @@ async def test_search_windows_run_in_order(
         kinds = [n["Node Type"] for plan in plans for n in nodes(plan)]
         assert kinds.count("Append") == 1, kinds
         assert not {"Gather", "Gather Merge", "Merge Append"} & set(kinds), kinds
+
+
+# The windows' scans of the search index, and the walk of the primary key (the newest id,
+# read once for every search, is an index-only scan).
+WINDOWS = ("Bitmap Index Scan", "article_search_block")
+WALK = ("Index Scan", "article_pkey")
+
+
+@pytest.mark.parametrize(
+    ("q", "runs", "idle"),
+    [
+        # A word: the windows read the index; the walk does not run.
+        ("capital", WINDOWS, WALK),
+        # No word every match must hold: the index could only be read whole; the walk runs.
+        ("-capital", WALK, WINDOWS),
+        ("capital or -spending", WALK, WINDOWS),
+    ],
+)
+async def test_search_reads_the_index_only_for_words_it_can_look_up(
+    conn: tuple[asyncpg.Connection, list[dict[str, Any]]],
+    q: str,
+    runs: tuple[str, str],
+    idle: tuple[str, str],
+) -> None:
+    connection, plans = conn
+    await connection.execute("SET auto_explain.log_analyze = on")
+    try:
+        for _ in range(RUNS):
+            plans.clear()
+            await article_list(q=q)(connection)
+            for _ in range(5):
+                if plans:
+                    break
+                await asyncio.sleep(0.01)
+            ran = {
+                (n["Node Type"], n["Index Name"])
+                for plan in plans
+                for n in nodes(plan)
+                if "Index Name" in n and n.get("Actual Loops", 0) > 0
+            }
+            assert runs in ran, (q, sorted(ran))
+            assert idle not in ran, (q, sorted(ran))
+    finally:
+        await connection.execute("SET auto_explain.log_analyze = off")
