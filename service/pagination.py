@@ -23,11 +23,16 @@ def encode(kind: str, key: int | str) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+# Integer cursors are ids, bigint in PostgreSQL: a value outside it cannot be one this list
+# returned, and would fail as a query argument (a 500) rather than as bad input.
+BIGINT = range(-(2**63), 2**63)
+
+
 def decode_int(cursor: str | None, kind: str) -> int | None:
     value = _decode(cursor, kind)
     if value is None:
         return None
-    if not isinstance(value, int) or isinstance(value, bool):
+    if not isinstance(value, int) or isinstance(value, bool) or value not in BIGINT:
         raise _invalid()
     return value
 

@@ -6,6 +6,8 @@ import asyncpg
 import pytest
 from litestar.testing import AsyncTestClient
 
+from service import pagination
+
 pytestmark = pytest.mark.usefixtures("clean")
 
 
@@ -102,6 +104,9 @@ async def test_batch_size_is_bounded(
         ("/v1/articles", {"published_from": "yesterday"}),
         ("/v1/claims", {"limit": 201}),
         ("/v1/claims", {"cursor": "eyJrIjoiYXJ0aWNsZXMiLCJ2IjoxfQ"}),  # another list's cursor
+        ("/v1/articles", {"cursor": pagination.encode("articles", 2**63)}),  # past bigint
+        ("/v1/articles", {"cursor": pagination.encode("articles", -(2**70)), "q": "spend"}),
+        ("/v1/claims", {"cursor": pagination.encode("claims", 2**70)}),
         ("/v1/claims", {"category": "snacks"}),
         ("/v1/companies", {"cursor": "%%%"}),
         ("/v1/totals", {"group_by": "planet"}),

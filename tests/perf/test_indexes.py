@@ -87,7 +87,12 @@ def claim_list(**filters: Any) -> List:
 CASES: dict[str, tuple[List, set[str]]] = {
     "articles?company= (frequent)": (article_list(company="amazon"), {"claim_company_article"}),
     "articles?company= (rare)": (article_list(company="ibm"), {"claim_company_article"}),
-    "articles?q=": (article_list(q="data centres"), {"article_search", "article_pkey"}),
+    "articles?q=": (article_list(q="data centres"), {"article_search_block"}),
+    "articles?q=&cursor=": (
+        article_list(q="data centres", before_id=15_000),
+        {"article_search_block"},
+    ),
+    "articles?q=&status=": (article_list(q="capital", status="parsed"), {"article_search_block"}),
     "articles?status=failed": (article_list(status="failed"), {"article_status"}),
     "articles?status=parsed": (article_list(status="parsed"), {"article_status", "article_pkey"}),
     "articles?published_from=&published_to=": (
@@ -131,3 +136,75 @@ async def test_list_filter_uses_an_index(
         assert not full, f"{case}: sequential scan of {full}"
         used = {n["Index Name"] for n in scans if "Index Name" in n}
         assert used & wanted, f"{case}: plan uses {sorted(used)}, not any of {sorted(wanted)}"
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.startswith("articles?q=")])
+async def test_search_windows_run_in_order(
+    conn: tuple[asyncpg.Connection, list[dict[str, Any]]], case: str
+) -> None:
+    """A search page is its windows' rows in the order UNION ALL lists them (search_page in
+    service/articles/queries.py): one Append, run in order by this process, never by parallel
+    workers or merged by key, also in the generic plan."""
+    connection, plans = conn
+    call, _ = CASES[case]
+    for _ in range(RUNS):
+        plans.clear()
+        await call(connection)
+        for _ in range(5):
+            if plans:
+                break
+            await asyncio.sleep(0.01)
+        kinds = [n["Node Type"] for plan in plans for n in nodes(plan)]
+        assert kinds.count("Append") == 1, kinds
+        assert not {"Gather", "Gather Merge", "Merge Append"} & set(kinds), kinds
+
+
+# The windows' scans of the search index, and the walk of the primary key (the newest id,
+# read once for every search, is an index-only scan).
+WINDOWS = ("Bitmap Index Scan", "article_search_block")
+WALK = ("Index Scan", "article_pkey")
+
+
+@pytest.mark.parametrize(
+    ("filters", "runs", "idle"),
+    [
+        # A word: the windows read the index; the walk does not run.
+        ({"q": "capital"}, WINDOWS, WALK),
+        # No word every match must hold: the index could only be read whole; the walk runs.
+        ({"q": "-capital"}, WALK, WINDOWS),
+        ({"q": "capital or -spending"}, WALK, WINDOWS),
+        # A rare word past the windows, with a filter most articles pass: the filter's index
+        # is not read (a bitmap of every article before the date).
+        (
+            {"q": "hotelier", "published_to": date(2026, 1, 1)},
+            WINDOWS,
+            ("Bitmap Index Scan", "article_published"),
+        ),
+    ],
+)
+async def test_search_reads_the_index_only_for_words_it_can_look_up(
+    conn: tuple[asyncpg.Connection, list[dict[str, Any]]],
+    filters: dict[str, Any],
+    runs: tuple[str, str],
+    idle: tuple[str, str],
+) -> None:
+    connection, plans = conn
+    await connection.execute("SET auto_explain.log_analyze = on")
+    try:
+        for _ in range(RUNS):
+            plans.clear()
+            await article_list(**filters)(connection)
+            for _ in range(5):
+                if plans:
+                    break
+                await asyncio.sleep(0.01)
+            ran = {
+                (n["Node Type"], n["Index Name"])
+                for plan in plans
+                for n in nodes(plan)
+                if "Index Name" in n and n.get("Actual Loops", 0) > 0
+            }
+            assert runs in ran, (filters, sorted(ran))
+            assert idle not in ran, (filters, sorted(ran))
+    finally:
+        await connection.execute("SET auto_explain.log_analyze = off")
