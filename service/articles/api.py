@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import zlib
+import asyncio
 from concurrent.futures import Executor
 from datetime import date
 from typing import Annotated, Literal
@@ -50,7 +50,12 @@ async def _submit(
     """The article for `url`, and whether this call queued work (a new article, or a page
     handed over for a known article that has none yet)."""
     key = urls.normalise(url)
-    raw = zlib.compress(html.encode("utf-8"), 6) if html is not None else None
+    # In a thread: a page of a few MB takes the CPU for tens of ms.
+    raw = (
+        await asyncio.to_thread(queries.pack_page, html.encode("utf-8"))
+        if html is not None
+        else None
+    )
     for _ in range(3):  # a row deleted between the insert and the read: try again
         created = await queries.insert(
             conn, url=urls.check(url), url_key=key, raw_html=raw, published_hint=published

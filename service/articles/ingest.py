@@ -128,8 +128,11 @@ async def store(
     """Write the analysis and the claims in one transaction; False if the lease was lost."""
     async with conn.transaction():
         # Two copies of one story stored at once must not both become the original.
-        for key in sorted(k for k in (result.body_hash, result.canonical_url) if k):
-            await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", key)
+        await conn.execute(
+            """SELECT pg_advisory_xact_lock(hashtext(k))
+               FROM unnest($1::text[]) WITH ORDINALITY AS u(k, n) ORDER BY n""",
+            sorted(k for k in (result.body_hash, result.canonical_url) if k),
+        )
         original = await conn.fetchval(
             FIND_ORIGINAL, article_id, result.body_hash, result.canonical_url
         )
@@ -186,7 +189,7 @@ async def process(
             return await _settle(pool, job, settings, exc)
         metrics.fetched("ok")
         # In a thread (zlib lets go of the GIL): a large page took the event loop for tens of ms.
-        raw, charset = await asyncio.to_thread(zlib.compress, page.content, 6), page.encoding
+        raw, charset = await asyncio.to_thread(articles.pack_page, page.content), page.encoding
         async with pool.acquire() as conn:
             await articles.set_fetched(
                 conn, article_id=job.article_id, lease=job.lease, raw=raw, encoding=charset

@@ -26,12 +26,10 @@ from service.figures.derive import Derived, Key, Source, derive
 
 # Lock space for figure refreshes (the two-integer advisory lock form: class, company id).
 LOCK_CLASS = 4004
-LOCK = "SELECT pg_advisory_xact_lock($1, ($2::bigint % 2147483647)::int)"
-
-COMPANIES_OF_ARTICLE = """
-SELECT company_id FROM claim WHERE article_id = $1 AND company_id IS NOT NULL
-UNION
-SELECT company_id FROM figure WHERE article_ids @> ARRAY[$1::bigint]
+# One statement for every company, taken in the order given (ascending).
+LOCK = """
+SELECT pg_advisory_xact_lock($1, (c % 2147483647)::int)
+FROM unnest($2::bigint[]) WITH ORDINALITY AS u(c, n) ORDER BY n
 """
 
 # The claims a figure is made of: one-year amounts of named companies. An article's claims
@@ -130,8 +128,7 @@ async def _cite(conn: asyncpg.Connection, figures: Iterable[Derived]) -> None:
 
 async def lock_companies(conn: asyncpg.Connection, company_ids: Iterable[int]) -> None:
     # Always in ascending order, so two transactions never wait on each other in a circle.
-    for company_id in sorted(set(company_ids)):
-        await conn.execute(LOCK, LOCK_CLASS, company_id)
+    await conn.execute(LOCK, LOCK_CLASS, sorted(set(company_ids)))
 
 
 async def recompute(conn: asyncpg.Connection, keys: Iterable[Key]) -> dict[Key, Derived]:
@@ -156,12 +153,17 @@ async def article_changed(conn: asyncpg.Connection, article_id: int) -> None:
     Call it inside the transaction that stored, replaced or deleted the article's claims,
     after the change.
     """
-    companies = [r["company_id"] for r in await conn.fetch(COMPANIES_OF_ARTICLE, article_id)]
-    if not companies:
-        return
-    await lock_companies(conn, companies)
+    keys = await _keys_of(conn, article_id)
+    if keys:
+        await lock_companies(conn, [k[0] for k in keys])
+        await recompute(conn, keys)
+
+
+async def _keys_of(conn: asyncpg.Connection, article_id: int) -> list[Key]:
+    """The figures an article feeds or fed. Only transactions that change this article's
+    claims change these, so they are read before the companies' locks are taken."""
     rows = await conn.fetch(KEYS_OF_ARTICLE, article_id)
-    await recompute(conn, [(r["company_id"], r["year"], r["category"], r["status"]) for r in rows])
+    return sorted({(r["company_id"], r["year"], r["category"], r["status"]) for r in rows})
 
 
 # A copy's figures that have an independent source: the copy changes none of their values,
@@ -224,16 +226,10 @@ async def copy_added(conn: asyncpg.Connection, article_id: int, original: int) -
     rows whatever the figure's size; a syndicated story is most of what a busy figure is fed.
     Any other figure the copy touches is recomputed from its claims.
     """
-    companies = [r["company_id"] for r in await conn.fetch(COMPANIES_OF_ARTICLE, article_id)]
-    if not companies:
+    keys = await _keys_of(conn, article_id)
+    if not keys:
         return
-    await lock_companies(conn, companies)
-    keys: list[Key] = sorted(
-        {
-            (r["company_id"], r["year"], r["category"], r["status"])
-            for r in await conn.fetch(KEYS_OF_ARTICLE, article_id)
-        }
-    )
+    await lock_companies(conn, [k[0] for k in keys])
     held = {
         (r["company_id"], r["year"], r["category"], r["status"]): r["history"]
         for r in await conn.fetch(HELD, *_columns(keys))

@@ -255,12 +255,14 @@ def descendants(pid: int) -> list[int]:
 
 
 def cpu_s(pid: int) -> float:
-    """CPU time (user + system) one process has used so far, from /proc (0 when it is gone)."""
+    """CPU time (user + system) one process and its children that have ended have used so
+    far, from /proc (0 when it is gone). Counting ended children keeps the CPU of a parse
+    process that was replaced, or a database backend that closed, with its parent."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
 def postgres_pids() -> list[int]:
