@@ -187,6 +187,13 @@ def main() -> None:
             "with_pool_pss_last_mb": last_pss,
             "with_pool_pss_growth_mb": round(last_pss - first_pss, 1),
             "with_pool_pss_peak_mb": round(peak_pss, 1),
+            # The curve: growth that levels off is warm-up, growth that keeps on is a leak.
+            "worker_by_thousand_mb": [
+                window(samples, lo, lo + thousand, 1) for lo in range(0, n, thousand)
+            ],
+            "with_pool_pss_by_thousand_mb": [
+                window(samples, lo, lo + thousand, 3) for lo in range(0, n, thousand)
+            ],
             "budget_worker_lt_400mb": peak_own < BUDGET_MB,
             "budget_with_pool_pss_lt_400mb": peak_pss < BUDGET_MB,
             "with_pool_rss_sum_lt_400mb": peak_all < BUDGET_MB,
