@@ -112,6 +112,20 @@ CASES: dict[str, tuple[List, set[str]]] = {
 }
 
 
+async def run_and_explain(
+    connection: asyncpg.Connection, plans: list[dict[str, Any]], call: Any
+) -> None:
+    """Run one list query and wait for the plans auto_explain sends for it."""
+    plans.clear()
+    await call(connection)
+    # The log listener runs on the next turn of the loop.
+    for _ in range(5):
+        if plans:
+            break
+        await asyncio.sleep(0.01)
+    assert plans, "auto_explain sent no plan"
+
+
 @pytest.mark.parametrize("case", list(CASES))
 async def test_list_filter_uses_an_index(
     conn: tuple[asyncpg.Connection, list[dict[str, Any]]], case: str
@@ -119,14 +133,7 @@ async def test_list_filter_uses_an_index(
     connection, plans = conn
     call, wanted = CASES[case]
     for _ in range(RUNS):
-        plans.clear()
-        await call(connection)
-        # The log listener runs on the next turn of the loop.
-        for _ in range(5):
-            if plans:
-                break
-            await asyncio.sleep(0.01)
-        assert plans, "auto_explain sent no plan"
+        await run_and_explain(connection, plans, call)
         scans = [n for plan in plans for n in nodes(plan)]
         full = [
             n["Relation Name"]
@@ -148,12 +155,7 @@ async def test_search_windows_run_in_order(
     connection, plans = conn
     call, _ = CASES[case]
     for _ in range(RUNS):
-        plans.clear()
-        await call(connection)
-        for _ in range(5):
-            if plans:
-                break
-            await asyncio.sleep(0.01)
+        await run_and_explain(connection, plans, call)
         kinds = [n["Node Type"] for plan in plans for n in nodes(plan)]
         assert kinds.count("Append") == 1, kinds
         assert not {"Gather", "Gather Merge", "Merge Append"} & set(kinds), kinds
