@@ -34,15 +34,15 @@ SUPPORT = """
             'claim_id', c.id, 'article_id', a.id, 'title', a.title,
             'url', coalesce(a.canonical_url, a.url), 'published', a.published,
             'amount_low', c.amount_low, 'amount_high', c.amount_high, 'currency', c.currency,
-            'usd', CASE WHEN x.usd_low IS NULL OR x.usd_high IS NULL THEN NULL
-                        ELSE json_build_object('amount_low', x.usd_low,
-                                               'amount_high', x.usd_high) END,
+            'usd', CASE WHEN r.per_usd IS NULL THEN NULL ELSE json_build_object(
+                'amount_low', round(c.amount_low / r.per_usd)::bigint,
+                'amount_high', round(c.amount_high / r.per_usd)::bigint) END,
             'evidence', c.evidence_text, 'copy_of', a.duplicate_of)
             ORDER BY a.published IS NOT NULL, a.published, a.id, c.amount_high, c.id), '[]')
  FROM claim c
  JOIN article a ON a.id = c.article_id
- CROSS JOIN LATERAL (SELECT usd(c.amount_low, c.currency, c.year) AS usd_low,
-                            usd(c.amount_high, c.currency, c.year) AS usd_high) x
+ -- As usd() converts, with one rate lookup for both ends of the range.
+ CROSS JOIN LATERAL (SELECT fx_per_usd(c.currency, c.year) AS per_usd) r
  WHERE c.company_id = f.company_id AND c.year = f.year AND c.category = f.category
    AND c.status = f.status AND c.period = 'year')
 """
