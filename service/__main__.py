@@ -57,18 +57,12 @@ def cmd_serve(settings: config.Settings, _: argparse.Namespace) -> int:
 async def _worker(settings: config.Settings) -> None:
     from service.companies.sync import sync_registry  # noqa: PLC0415
     from service.figures.rates import sync_rates  # noqa: PLC0415
-    from service.jobs.runner import running_worker  # noqa: PLC0415
+    from service.jobs.runner import running_worker, worker_pool  # noqa: PLC0415
     from service.observability import metrics  # noqa: PLC0415
 
     if settings.metrics_port:
         metrics.serve_standalone(settings.metrics_port, settings.host)
-    async with db.pool_lifespan(
-        settings.database_url or "",
-        min_size=1,
-        max_size=settings.worker_concurrency * 2 + 2,
-        command_timeout=settings.db_command_timeout,
-        connect_timeout=settings.db_acquire_timeout,
-    ) as pool:
+    async with worker_pool(settings.database_url or "", settings) as pool:
         async with pool.acquire() as conn:
             await db.migrate(conn)
             await sync_registry(conn)

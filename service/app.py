@@ -29,7 +29,7 @@ from service.docs import pages as docs_pages
 from service.figures.api import FigureController
 from service.figures.rates import sync_rates
 from service.jobs.api import JobController
-from service.jobs.runner import running_worker
+from service.jobs.runner import running_worker, worker_pool
 from service.listen import keep_listening
 from service.observability import metrics
 from service.totals.api import TotalsController
@@ -128,13 +128,7 @@ async def kept_totals(
     if not settings.totals_cache:
         yield
         return
-    async with db.pool_lifespan(
-        database_url,
-        min_size=1,
-        max_size=1,
-        command_timeout=settings.db_command_timeout,
-        connect_timeout=settings.db_acquire_timeout,
-    ) as pool:
+    async with db.service_pool(database_url, settings, min_size=1, max_size=1) as pool:
         listening = asyncio.create_task(
             keep_listening(
                 pool, TOTALS_CHANNEL, cache.changed, cache.connected,
@@ -156,12 +150,8 @@ def create_app(settings: Settings) -> Litestar:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        async with db.pool_lifespan(
-            database_url,
-            min_size=settings.db_pool_min,
-            max_size=settings.db_pool_max,
-            command_timeout=settings.db_command_timeout,
-            connect_timeout=settings.db_acquire_timeout,
+        async with db.service_pool(
+            database_url, settings, min_size=settings.db_pool_min, max_size=settings.db_pool_max
         ) as pool:
             async with pool.acquire() as conn:
                 await db.migrate(conn)
@@ -178,16 +168,9 @@ def create_app(settings: Settings) -> Litestar:
                     if not settings.run_worker:
                         yield
                         return
-                    # A pool of its own, so that jobs never take the connections requests need.
                     async with (
-                        db.pool_lifespan(
-                            database_url,
-                            min_size=1,
-                            max_size=settings.worker_concurrency * 2 + 2,
-                            command_timeout=settings.db_command_timeout,
-                            connect_timeout=settings.db_acquire_timeout,
-                        ) as worker_pool,
-                        running_worker(worker_pool, settings) as worker,
+                        worker_pool(database_url, settings) as pool_of_jobs,
+                        running_worker(pool_of_jobs, settings) as worker,
                     ):
                         app.state.worker = worker  # `serve` stops it from claiming at SIGTERM
                         app.state.executor = worker.executor

@@ -6,10 +6,10 @@ import hashlib
 import json
 import os
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import asyncpg
 import msgspec
@@ -18,6 +18,9 @@ from litestar.datastructures import State
 
 from service import log
 from service.errors import Problem, ProblemError, problem_response
+
+if TYPE_CHECKING:
+    from service.config import Settings
 
 logger = log.get(__name__)
 
@@ -138,6 +141,19 @@ async def pool_lifespan(
         yield pool
     finally:
         await pool.close()
+
+
+def service_pool(
+    url: str, settings: Settings, *, min_size: int, max_size: int
+) -> AbstractAsyncContextManager[asyncpg.Pool]:
+    """A pool for the life of a block, with the timeouts the settings give."""
+    return pool_lifespan(
+        url,
+        min_size=min_size,
+        max_size=max_size,
+        command_timeout=settings.db_command_timeout,
+        connect_timeout=settings.db_acquire_timeout,
+    )
 
 
 def migration_files() -> list[tuple[str, str]]:

@@ -15,6 +15,7 @@ from typing import Any
 
 import asyncpg
 
+from service import db
 from service.articles import ingest
 from service.config import Settings
 from service.fetch import Fetcher
@@ -83,6 +84,15 @@ async def parse_pool(processes: int, *, pages_per_process: int = PAGES_PER_PROCE
     # Start one now, so the first job (and a job racing a shutdown) does not pay for it.
     await asyncio.get_running_loop().run_in_executor(executor, ingest.ready)
     return executor
+
+
+def worker_pool(
+    url: str, settings: Settings
+) -> contextlib.AbstractAsyncContextManager[asyncpg.Pool]:
+    """The worker's own pool, so that jobs never take the connections requests need: a running
+    job's connection and its lease heartbeat each, claiming, and one held for LISTEN (the
+    budget in deploy/README.md)."""
+    return db.service_pool(url, settings, min_size=1, max_size=settings.worker_concurrency * 2 + 2)
 
 
 @asynccontextmanager
